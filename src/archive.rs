@@ -1,0 +1,149 @@
+//! What the archive knows across reviews: every action item with its state, the incidents and
+//! their severities, the teams each review names. All are pure functions of the `Site`, and all
+//! key off field types (`action_items`, `team`, an enum named `severity`), never off a template's
+//! name, so an organization's own templates join in without code.
+
+use time::Date;
+
+use crate::document::Kind;
+use crate::schema::{ActionItem, FieldValue, ItemStatus};
+use crate::site::{Record, Site, Template};
+
+/// One action item and where it came from.
+#[derive(Debug, Clone)]
+pub struct ActionRow<'a> {
+    pub item: &'a ActionItem,
+    /// Index of the review that holds it.
+    pub source: usize,
+    pub teams: Vec<String>,
+    pub overdue: bool,
+}
+
+/// Every action item in the site: open ones first (most overdue first), then done and dropped.
+pub fn action_items(site: &Site) -> Vec<ActionRow<'_>> {
+    let mut rows: Vec<ActionRow<'_>> = site
+        .records
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| items_of(site, i, r))
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.item.status, a.item.due.is_none(), a.item.due, a.source).cmp(&(b.item.status, b.item.due.is_none(), b.item.due, b.source))
+    });
+    rows
+}
+
+/// The action items of one document.
+pub fn items_of<'a>(site: &Site, i: usize, record: &'a Record) -> Vec<ActionRow<'a>> {
+    let teams = teams_of(record);
+    let mut rows = Vec::new();
+    for (_, value) in &record.fields.0 {
+        if let FieldValue::ActionItems(items) = value {
+            for item in items {
+                rows.push(ActionRow { item, source: i, teams: teams.clone(), overdue: is_overdue(item, site.today) });
+            }
+        }
+    }
+    rows
+}
+
+pub fn is_overdue(item: &ActionItem, today: Date) -> bool {
+    item.status == ItemStatus::Open && item.due.is_some_and(|due| due < today)
+}
+
+/// Team ids a document names in its fields, in order, without repeats.
+pub fn teams_of(record: &Record) -> Vec<String> {
+    fn walk(value: &FieldValue, out: &mut Vec<String>) {
+        match value {
+            FieldValue::Team(r) => {
+                if !out.contains(&r.target) {
+                    out.push(r.target.clone());
+                }
+            }
+            FieldValue::List(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (_, value) in &record.fields.0 {
+        walk(value, &mut out);
+    }
+    out
+}
+
+/// A template whose reviews are incidents: it declares an enum field named `severity`.
+pub fn is_incident_template(template: &Template) -> bool {
+    template
+        .schema
+        .fields
+        .iter()
+        .any(|f| f.name == "severity" && matches!(f.ty, crate::schema::FieldType::Enum(_)))
+}
+
+/// The severity values incidents may have, in the template's order (sev1 first).
+pub fn severity_levels(site: &Site) -> Vec<String> {
+    let mut levels: Vec<String> = Vec::new();
+    for t in site.templates.iter().filter(|t| is_incident_template(t)) {
+        for f in &t.schema.fields {
+            if let (true, crate::schema::FieldType::Enum(values)) = (f.name == "severity", &f.ty) {
+                for v in values {
+                    if !levels.contains(v) {
+                        levels.push(v.clone());
+                    }
+                }
+            }
+        }
+    }
+    levels
+}
+
+/// Indices of every incident review, newest first.
+pub fn incidents(site: &Site) -> Vec<usize> {
+    let mut list: Vec<usize> = site
+        .records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.doc.kind == Kind::Review && site.template_of(r).is_some_and(is_incident_template))
+        .map(|(i, _)| i)
+        .collect();
+    sort_newest_first(site, &mut list);
+    list
+}
+
+/// A string field's value, e.g. `severity` or `status`.
+pub fn string_field<'a>(record: &'a Record, name: &str) -> Option<&'a str> {
+    match record.fields.get(name) {
+        Some(FieldValue::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// Sorts documents newest first; undated ones last, by title.
+pub fn sort_newest_first(site: &Site, list: &mut [usize]) {
+    list.sort_by(|&a, &b| {
+        let (da, db) = (&site.records[a].doc, &site.records[b].doc);
+        db.date.cmp(&da.date).then_with(|| da.title.cmp(&db.title))
+    });
+}
+
+/// Incident counts per year and severity: (year, counts in `levels` order, total), newest year first.
+pub fn incidents_by_year(site: &Site, incidents: &[usize], levels: &[String]) -> Vec<(i32, Vec<usize>, usize)> {
+    let mut years: Vec<(i32, Vec<usize>, usize)> = Vec::new();
+    for &i in incidents {
+        let record = &site.records[i];
+        let Some(year) = record.doc.date.map(|d| d.year()) else { continue };
+        let pos = match years.iter().position(|(y, _, _)| *y == year) {
+            Some(p) => p,
+            None => {
+                years.push((year, vec![0; levels.len()], 0));
+                years.len() - 1
+            }
+        };
+        if let Some(level) = string_field(record, "severity").and_then(|s| levels.iter().position(|l| l == s)) {
+            years[pos].1[level] += 1;
+        }
+        years[pos].2 += 1;
+    }
+    years.sort_by(|a, b| b.0.cmp(&a.0));
+    years
+}

@@ -1,0 +1,153 @@
+//! opsbook turns an engineering organization's ops handbook (playbooks, templates and the
+//! reviews filled in from them) into a static site. A build is a pipeline of typed stages;
+//! only the first reads the disk and only the last writes it:
+//!
+//! 1. `source::load_sources`    opsbook.toml, content/ and the theme -> `Sources`
+//! 2. `document::parse_document` each file: front matter + markdown, in one pass -> `Document`
+//! 3. `site::assemble`          classify, validate reviews against their templates -> `Site`
+//! 4. `links::build_graph`      resolve every link and reference, backlinks -> `LinkGraph`
+//! 5. `render::render_site`     tera templates over view structs -> `OutputTree`
+//! 6. `output::OutputTree::write` write to a temp folder, swap in on success
+//!
+//! Content problems are collected as `Diagnostic`s through all stages and reported together.
+
+pub mod archive;
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod error;
+pub mod front_matter;
+pub mod highlight;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod schema;
+pub mod site;
+pub mod source;
+pub mod theme;
+pub mod value;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use time::Date;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::Error;
+pub use output::OutputTree;
+pub use site::Drafts;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub drafts: Drafts,
+    /// The date treated as today (overdue action items). `None`: `today` in opsbook.toml, else
+    /// the real date.
+    pub today: Option<Date>,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions { root: root.into(), drafts: Drafts::Exclude, today: None }
+    }
+}
+
+/// A successful build: the files, the warnings, and how long each stage took.
+#[derive(Debug)]
+pub struct Build {
+    pub output: OutputTree,
+    pub warnings: Vec<Diagnostic>,
+    pub pages: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Runs stages 1-5: everything but writing. Fails with every content error found.
+pub fn build(options: &BuildOptions) -> Result<Build, Error> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+
+    let sources = source::load_sources(&options.root)?;
+    lap("load", &mut timings);
+    let (site, graph, diagnostics) = validate(sources.config.clone(), &sources, options, &mut timings)?;
+    lap("link", &mut timings);
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics.into_iter().partition(Diagnostic::is_error);
+    if !errors.is_empty() {
+        let mut all = errors;
+        all.extend(warnings);
+        sort_diagnostics(&mut all);
+        return Err(Error::Content(all));
+    }
+    let mut output = render::render_site(&site, &graph, &sources.theme)?;
+    for asset in &sources.assets {
+        output.insert(asset.rel_path.clone(), asset.bytes.clone());
+    }
+    lap("render", &mut timings);
+    let mut warnings = warnings;
+    sort_diagnostics(&mut warnings);
+    Ok(Build { output, warnings, pages: site.records.len(), timings })
+}
+
+/// Runs every validation of a build without rendering: all problems, errors and warnings.
+pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
+    let sources = match source::load_sources(&options.root) {
+        Ok(s) => s,
+        Err(Error::Content(d)) => return Ok(d),
+        Err(e) => return Err(e),
+    };
+    let (_, _, mut diagnostics) = validate(sources.config.clone(), &sources, options, &mut Vec::new())?;
+    sort_diagnostics(&mut diagnostics);
+    Ok(diagnostics)
+}
+
+/// Builds and writes to `out`, leaving the previous output untouched on any failure.
+pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
+    output::check_output_dir(&options.root, out)?;
+    let mut build = build(options)?;
+    let started = Instant::now();
+    build.output.write(out)?;
+    build.timings.push(("write", started.elapsed()));
+    Ok(build)
+}
+
+fn validate(
+    config: config::Config,
+    sources: &source::Sources,
+    options: &BuildOptions,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<(site::Site, links::LinkGraph, Vec<Diagnostic>), Error> {
+    let started = Instant::now();
+    let highlight = config.highlight.enabled;
+    let parsed: Vec<Result<document::Document, Diagnostic>> =
+        sources.documents.par_iter().map(|s| document::parse_document(s, highlight)).collect();
+    let mut diagnostics = sources.diagnostics.clone();
+    let mut docs = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Ok(doc) => docs.push(doc),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    timings.push(("parse", started.elapsed()));
+    let today = options
+        .today
+        .or_else(|| value::parse_date(&config.today))
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
+    let (site, site_diagnostics) = site::assemble(docs, config, today, options.drafts);
+    diagnostics.extend(site_diagnostics);
+    let assets: Vec<String> = sources.assets.iter().map(|a| a.rel_path.clone()).collect();
+    let (graph, link_diagnostics) = links::build_graph(&site, &assets);
+    diagnostics.extend(link_diagnostics);
+    Ok((site, graph, diagnostics))
+}
+
+/// File order, then position: the order an author fixes them in.
+fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+}

@@ -1,0 +1,438 @@
+//! The link graph. Every reference in the site, whether a markdown link to a `.md` file, a
+//! wiki-link `[[id]]`, a `#anchor`, or a front-matter reference (team ids, `related`, page fields,
+//! action-item links), is resolved here to a document, checked, and recorded as a backlink. A
+//! reference that does not resolve becomes a diagnostic at its own line and column, with a
+//! suggestion when a close match exists.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::{Document, Kind};
+use crate::markdown::LinkKind;
+use crate::schema::{FieldValue, Reference, suggest};
+use crate::site::Site;
+
+/// Where one body link goes, once resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Another document (or this one), with an optional heading id.
+    Document { doc: usize, anchor: Option<String> },
+    /// A site-relative URL that is not a document: an asset or a generated page.
+    Url(String),
+    /// Could not be resolved; the link keeps what the author wrote.
+    Broken(String),
+}
+
+/// Lookup tables for resolving references by id, slug or path.
+pub struct Index {
+    by_path: HashMap<String, usize>,
+    by_name: HashMap<String, Vec<usize>>,
+    urls: HashSet<String>,
+    assets: HashSet<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolveError {
+    NotFound { suggestion: Option<String> },
+    Ambiguous(Vec<usize>),
+}
+
+impl Index {
+    pub fn new(site: &Site, assets: &[String]) -> Index {
+        let mut by_path = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut urls: HashSet<String> = HashSet::new();
+        for (i, r) in site.records.iter().enumerate() {
+            let doc = &r.doc;
+            by_path.insert(doc.rel.clone(), i);
+            if doc.is_index() {
+                by_path.insert(doc.folder.clone(), i);
+            }
+            let mut names = vec![doc.id.clone(), doc.slug.clone()];
+            if let Some(stem) = doc.rel.rsplit('/').next() {
+                names.push(stem.to_string());
+            }
+            names.sort();
+            names.dedup();
+            for name in names {
+                if !doc.is_index() {
+                    by_name.entry(name).or_default().push(i);
+                }
+            }
+            urls.insert(doc.url.clone());
+            let mut folder = doc.url.trim_end_matches('/');
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                urls.insert(format!("{parent}/"));
+                folder = parent;
+            }
+        }
+        for fixed in crate::render::GENERATED_URLS {
+            urls.insert((*fixed).to_string());
+        }
+        Index { by_path, by_name, urls, assets: assets.iter().cloned().collect() }
+    }
+
+    /// Resolves an id, slug or content path (with or without `.md`).
+    pub fn resolve(&self, target: &str) -> Result<usize, ResolveError> {
+        let t = target.trim().trim_start_matches('/').trim_end_matches('/');
+        let t = t.strip_suffix(".md").unwrap_or(t);
+        if let Some(&i) = self.by_path.get(t) {
+            return Ok(i);
+        }
+        match self.by_name.get(t).map(Vec::as_slice) {
+            Some([one]) => Ok(*one),
+            Some(many) if !many.is_empty() => Err(ResolveError::Ambiguous(many.to_vec())),
+            _ => Err(ResolveError::NotFound {
+                suggestion: suggest(t, self.by_name.keys().map(String::as_str).chain(self.by_path.keys().map(String::as_str)))
+                    .map(str::to_string),
+            }),
+        }
+    }
+
+    fn resolve_path(&self, path: &str) -> Option<usize> {
+        self.by_path.get(path.trim_end_matches('/')).copied()
+    }
+
+    fn suggest_path(&self, path: &str) -> Option<String> {
+        suggest(path, self.by_path.keys().map(String::as_str)).map(str::to_string)
+    }
+}
+
+/// The resolved graph: targets of every body link, and who references whom.
+pub struct LinkGraph {
+    pub index: Index,
+    /// Per document, the target of each of its body links, in `Markdown::links` order.
+    pub targets: Vec<Vec<Target>>,
+    /// Per document, the documents that reference it (sorted, without itself).
+    pub backlinks: Vec<Vec<usize>>,
+    /// Per document, its `related` documents and those that name it in theirs.
+    pub related: Vec<Vec<usize>>,
+}
+
+impl LinkGraph {
+    /// Resolves a front-matter reference the link stage has already checked.
+    pub fn lookup(&self, target: &str) -> Option<usize> {
+        self.index.resolve(target).ok()
+    }
+}
+
+/// Resolves every reference in `site`. Broken ones are reported with the severity the site's
+/// `[links] broken` setting asks for.
+pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let index = Index::new(site, assets);
+    let severity = site.config.links.broken.severity();
+    let per_doc: Vec<(Vec<Target>, Vec<usize>, Vec<Diagnostic>)> = site
+        .records
+        .par_iter()
+        .enumerate()
+        .map(|(i, record)| {
+            let mut resolver = Resolver { site, index: &index, doc: &record.doc, severity, diagnostics: Vec::new(), refs: Vec::new() };
+            let targets: Vec<Target> = record.doc.markdown.links.iter().map(|link| resolver.body_link(i, link)).collect();
+            for reference in &record.related {
+                resolver.reference(reference, "related document");
+            }
+            resolver.fields(&record.fields.0);
+            (targets, resolver.refs, resolver.diagnostics)
+        })
+        .collect();
+    let mut targets = Vec::with_capacity(per_doc.len());
+    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.records.len()];
+    let mut diagnostics = Vec::new();
+    for (source, (t, refs, diags)) in per_doc.into_iter().enumerate() {
+        targets.push(t);
+        diagnostics.extend(diags);
+        for target in refs {
+            if target != source {
+                backlinks[target].push(source);
+            }
+        }
+    }
+    for list in &mut backlinks {
+        list.sort_unstable();
+        list.dedup();
+    }
+    // `related` shows on both documents.
+    let mut related: Vec<Vec<usize>> = vec![Vec::new(); site.records.len()];
+    for (source, record) in site.records.iter().enumerate() {
+        for target in record.related.iter().filter_map(|r| index.resolve(split_anchor(&r.target).0).ok()) {
+            if target != source {
+                related[source].push(target);
+                related[target].push(source);
+            }
+        }
+    }
+    for list in &mut related {
+        list.sort_unstable();
+        list.dedup();
+    }
+    (LinkGraph { index, targets, backlinks, related }, diagnostics)
+}
+
+struct Resolver<'a> {
+    site: &'a Site,
+    index: &'a Index,
+    doc: &'a Document,
+    severity: Severity,
+    diagnostics: Vec<Diagnostic>,
+    /// Documents this one references.
+    refs: Vec<usize>,
+}
+
+impl Resolver<'_> {
+    fn report(&mut self, offset: usize, message: String, suggestion: Option<String>) {
+        let mut d = Diagnostic::error(&self.doc.path, message)
+            .at(&self.doc.text, offset)
+            .with_severity(self.severity);
+        if let Some(s) = suggestion {
+            d = d.with_suggestion(s);
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn body_link(&mut self, this: usize, link: &crate::markdown::Link) -> Target {
+        let offset = self.doc.body_offset + link.offset;
+        let shown = if link.text.is_empty() { link.dest.clone() } else { link.text.clone() };
+        match link.kind {
+            LinkKind::Wiki { .. } => {
+                let (target, anchor) = split_anchor(&link.dest);
+                let label = format!("[[{}]]", link.dest);
+                match self.index.resolve(target) {
+                    Ok(doc) => self.with_anchor(doc, anchor, offset, &label),
+                    Err(err) => {
+                        self.resolve_error(err, offset, &format!("broken wiki-link {label}"), target);
+                        Target::Broken(link.dest.clone())
+                    }
+                }
+            }
+            LinkKind::Markdown => {
+                let (path, anchor) = split_anchor(&link.dest);
+                if path.is_empty() {
+                    return self.with_anchor(this, anchor, offset, &format!("link \"{shown}\""));
+                }
+                let Some(rel) = self.join(path) else {
+                    self.report(offset, format!("broken link \"{shown}\" to `{}`: it climbs out of content/", link.dest), None);
+                    return Target::Broken(link.dest.clone());
+                };
+                let rel_doc = rel.strip_suffix(".md").unwrap_or(&rel).to_string();
+                match self.index.resolve_path(&rel_doc) {
+                    Some(doc) => self.with_anchor(doc, anchor, offset, &format!("link \"{shown}\"")),
+                    None => {
+                        let suggestion = self.index.suggest_path(&rel_doc).map(|p| {
+                            let target_doc = &self.site.records[self.index.by_path[&p]].doc;
+                            format!("did you mean `{}`?", relative_md(&self.doc.folder, &target_doc.rel))
+                        });
+                        self.report(offset, format!("broken link \"{shown}\" to `{}`: no file content/{rel}", link.dest), suggestion);
+                        Target::Broken(link.dest.clone())
+                    }
+                }
+            }
+            LinkKind::Asset => {
+                let (path, _) = split_anchor(&link.dest);
+                let path = path.split('?').next().unwrap_or(path);
+                match self.join(path) {
+                    Some(rel) if self.index.assets.contains(&rel) => Target::Url(format!("/{}", rel)),
+                    Some(rel) if self.index.urls.contains(&format!("/{}/", rel.trim_end_matches('/'))) || rel.is_empty() => {
+                        let url = if rel.is_empty() { "/".to_string() } else { format!("/{}/", rel.trim_end_matches('/')) };
+                        let anchor = link.dest.split_once('#').map(|(_, a)| format!("#{a}")).unwrap_or_default();
+                        Target::Url(format!("{url}{anchor}"))
+                    }
+                    Some(rel) if self.index.urls.contains(&format!("/{rel}")) => Target::Url(format!("/{rel}")),
+                    _ => {
+                        self.report(offset, format!("broken link to `{}`: no such file under content/", link.dest), None);
+                        Target::Broken(link.dest.clone())
+                    }
+                }
+            }
+        }
+    }
+
+    /// Joins a link path to this document's folder, as a code host would read it.
+    fn join(&self, path: &str) -> Option<String> {
+        let path = percent_decode(path);
+        let mut parts: Vec<&str> = if path.starts_with('/') {
+            Vec::new()
+        } else {
+            self.doc.folder.split('/').filter(|s| !s.is_empty()).collect()
+        };
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                p => parts.push(p),
+            }
+        }
+        Some(parts.join("/"))
+    }
+
+    fn with_anchor(&mut self, doc: usize, anchor: Option<&str>, offset: usize, label: &str) -> Target {
+        self.refs.push(doc);
+        if let Some(anchor) = anchor {
+            let target = &self.site.records[doc].doc;
+            if !target.markdown.headings.iter().any(|h| h.id == anchor) {
+                let ids = target.markdown.headings.iter().map(|h| h.id.as_str());
+                let suggestion = suggest(anchor, ids).map(|s| format!("did you mean `#{s}`?"));
+                let suggestion = suggestion.or_else(|| {
+                    let all: Vec<&str> = target.markdown.headings.iter().map(|h| h.id.as_str()).collect();
+                    (!all.is_empty()).then(|| format!("headings there: #{}", all.join(", #")))
+                });
+                self.report(offset, format!("broken anchor `#{anchor}` in {label}: {} has no heading with that id", target.path), suggestion);
+            }
+        }
+        Target::Document { doc, anchor: anchor.map(str::to_string) }
+    }
+
+    fn resolve_error(&mut self, err: ResolveError, offset: usize, what: &str, target: &str) {
+        match err {
+            ResolveError::NotFound { suggestion } => {
+                self.report(offset, format!("{what}: no document has the id, slug or path `{target}`"), suggestion.map(|s| format!("did you mean `{s}`?")));
+            }
+            ResolveError::Ambiguous(candidates) => {
+                let paths: Vec<String> = candidates.iter().map(|&c| self.site.records[c].doc.rel.clone()).collect();
+                self.report(
+                    offset,
+                    format!("{what} is ambiguous: `{target}` matches {}", paths.iter().map(|p| format!("content/{p}.md")).collect::<Vec<_>>().join(" and ")),
+                    Some(format!("write the path instead, e.g. `{}`", paths[0])),
+                );
+            }
+        }
+    }
+
+    fn reference(&mut self, reference: &Reference, what: &str) {
+        let (target, anchor) = split_anchor(&reference.target);
+        match self.index.resolve(target) {
+            Ok(doc) => {
+                self.with_anchor(doc, anchor, reference.span.start, &format!("{what} `{}`", reference.target));
+            }
+            Err(err) => self.resolve_error(err, reference.span.start, &format!("unknown {what}"), target),
+        }
+    }
+
+    fn team(&mut self, reference: &Reference) {
+        match self.site.teams.get(&reference.target) {
+            Some(team) => self.refs.push(team.doc),
+            None => {
+                let suggestion = suggest(&reference.target, self.site.teams.keys().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| {
+                        let ids: Vec<&str> = self.site.teams.keys().map(String::as_str).collect();
+                        Some(if ids.is_empty() {
+                            "add the team as content/teams/<id>.md".to_string()
+                        } else {
+                            format!("teams are: {}", ids.join(", "))
+                        })
+                    });
+                // An unknown team is a schema error, never downgraded to a warning.
+                let d = Diagnostic::error(&self.doc.path, format!("unknown team `{}`", reference.target)).at(&self.doc.text, reference.span.start);
+                self.diagnostics.push(match suggestion {
+                    Some(s) => d.with_suggestion(s),
+                    None => d,
+                });
+            }
+        }
+    }
+
+    fn fields(&mut self, fields: &[(String, FieldValue)]) {
+        for (_, value) in fields {
+            self.field(value);
+        }
+    }
+
+    fn field(&mut self, value: &FieldValue) {
+        match value {
+            FieldValue::Team(r) => self.team(r),
+            FieldValue::Page(r) => self.reference(r, "page reference"),
+            FieldValue::List(items) => items.iter().for_each(|v| self.field(v)),
+            FieldValue::ActionItems(items) => {
+                for item in items {
+                    if let Some(link) = &item.link {
+                        self.reference(link, "action item link");
+                    }
+                }
+            }
+            FieldValue::Metrics(metrics) => {
+                for m in metrics {
+                    if let Some(team) = &m.team {
+                        self.team(team);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn split_anchor(dest: &str) -> (&str, Option<&str>) {
+    match dest.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor).filter(|a| !a.is_empty())),
+        None => (dest, None),
+    }
+}
+
+/// `../incidents/x.md` from `folder` to the document at `rel` (both under content/).
+fn relative_md(folder: &str, rel: &str) -> String {
+    let from: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = rel.split('/').collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<&str> = vec![".."; from.len() - common];
+    out.extend(&to[common..]);
+    format!("{}.md", out.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or(""), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Which document kinds count as a group in "Referenced by".
+pub fn group_label(site: &Site, doc: usize) -> String {
+    let record = &site.records[doc];
+    match record.doc.kind {
+        Kind::Review => site.template_of(record).map_or("Reviews".into(), |t| plural(&t.label)),
+        Kind::Playbook => "Playbooks".into(),
+        Kind::Template => "Templates".into(),
+        Kind::Team => "Teams".into(),
+        _ => "Pages".into(),
+    }
+}
+
+pub fn plural(label: &str) -> String {
+    if label.ends_with('s') { label.to_string() } else { format!("{label}s") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_between_folders() {
+        assert_eq!(relative_md("incidents", "incidents/a"), "a.md");
+        assert_eq!(relative_md("reviews/ops", "incidents/a"), "../../incidents/a.md");
+        assert_eq!(relative_md("", "guides/x"), "guides/x.md");
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("PM%202019.md"), "PM 2019.md");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

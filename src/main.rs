@@ -1,0 +1,125 @@
+//! The `opsbook` command: parse arguments, call the library, print diagnostics, pick the exit
+//! code (0 success, 1 content or build errors, 2 usage).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use opsbook::{BuildOptions, Diagnostic, Drafts, Error};
+
+#[derive(Parser)]
+#[command(name = "opsbook", version, about = "Build an ops handbook and review archive into a static site")]
+struct Cli {
+    /// Print only errors.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// Print timings per stage.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into a folder (default `public/` under the root).
+    Build {
+        /// The handbook's root folder (holds opsbook.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Include documents marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Validate everything (front matter, templates, links, teams) without writing a site.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How to print the problems.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    match cli.command {
+        Command::Build { root, out, drafts } => {
+            let started = Instant::now();
+            let out = out.unwrap_or_else(|| root.join("public"));
+            let mut options = BuildOptions::new(&root);
+            options.drafts = if drafts { Drafts::Include } else { Drafts::Exclude };
+            match opsbook::build_to(&options, &out) {
+                Ok(build) => {
+                    print_diagnostics(&build.warnings, color, cli.quiet);
+                    if cli.verbose {
+                        for (stage, took) in &build.timings {
+                            eprintln!("  {stage:<8} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                        }
+                    }
+                    if !cli.quiet {
+                        eprintln!(
+                            "Built {} pages ({} files, {} warning(s)) into {} in {:.0} ms",
+                            build.pages,
+                            build.output.len(),
+                            build.warnings.len(),
+                            out.display(),
+                            started.elapsed().as_secs_f64() * 1000.0
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(err, color, cli.quiet),
+            }
+        }
+        Command::Check { root, format } => {
+            let options = BuildOptions::new(&root);
+            match opsbook::check(&options) {
+                Ok(diagnostics) => {
+                    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                    match format {
+                        Format::Json => println!("{}", serde_json::to_string_pretty(&diagnostics).unwrap_or_else(|_| "[]".into())),
+                        Format::Text => {
+                            print_diagnostics(&diagnostics, color, cli.quiet);
+                            if !cli.quiet {
+                                eprintln!("{errors} error(s), {} warning(s)", diagnostics.len() - errors);
+                            }
+                        }
+                    }
+                    if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+                }
+                Err(err) => fail(err, color, cli.quiet),
+            }
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic], color: bool, quiet: bool) {
+    for d in diagnostics.iter().filter(|d| !quiet || d.is_error()) {
+        eprint!("{}", d.render(color));
+    }
+}
+
+fn fail(err: Error, color: bool, quiet: bool) -> ExitCode {
+    match err {
+        Error::Content(diagnostics) => {
+            print_diagnostics(&diagnostics, color, quiet);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!("build failed: {errors} error(s); the previous output was left as it was");
+        }
+        other => eprintln!("error: {other}"),
+    }
+    ExitCode::from(1)
+}

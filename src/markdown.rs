@@ -1,0 +1,323 @@
+//! Markdown to HTML in one pass over pulldown-cmark's events, collecting on the way what later
+//! stages need: heading ids (for anchors and the table of contents), outbound links with their
+//! byte offsets (for the link graph and its diagnostics), and plain text (for summaries and
+//! search). Links to other documents cannot be resolved yet, so their `href` (and a wiki-link's
+//! default text) are left as numbered placeholders that `links::fill_placeholders` replaces.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::highlight;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+    /// Byte offset of the heading in the body.
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](other.md#anchor)`, `[text](#anchor)` or `[text](/path/page.md)`.
+    Markdown,
+    /// `[[target]]` or `[[target|text]]`.
+    Wiki { has_text: bool },
+    /// A link or image to a file that is not a document: `![x](../img/a.png)`.
+    Asset,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// The destination as written.
+    pub dest: String,
+    /// The link text as written (empty for images and wiki-links without text).
+    pub text: String,
+    /// Byte offset of the link in the body.
+    pub offset: usize,
+}
+
+/// A rendered body with everything the later stages need from it.
+#[derive(Debug, Clone, Default)]
+pub struct Markdown {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    /// Text of the first `#` heading, the title of a page without front matter.
+    pub first_heading: Option<String>,
+    /// Plain text of the body, for summaries and the search index.
+    pub text: String,
+}
+
+/// Placeholder put in an `href` for link number `n`; the HTML writer percent-encodes it.
+pub fn href_placeholder(n: usize) -> String {
+    format!("%EE%80%80{n}%EE%80%80")
+}
+/// Placeholder put in the text of a wiki-link without text, replaced by the target's title.
+pub fn text_placeholder(n: usize) -> String {
+    format!("\u{E001}{n}\u{E001}")
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_DEFINITION_LIST
+}
+
+/// Whether a destination leaves the site (a scheme, a protocol-relative URL).
+pub fn is_external(dest: &str) -> bool {
+    let lower = dest.trim().to_ascii_lowercase();
+    lower.starts_with("//")
+        || lower
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+}
+
+fn is_document_link(dest: &str) -> bool {
+    let path = dest.split('#').next().unwrap_or("");
+    let path = path.split('?').next().unwrap_or("");
+    path.is_empty() || path.to_ascii_lowercase().ends_with(".md")
+}
+
+/// Renders `body`. `highlight` turns build-time syntax highlighting on.
+pub fn render(body: &str, highlight: bool) -> Markdown {
+    let mut out = Markdown::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut used_ids = HashSet::new();
+
+    // Heading being collected: (index of its Start event in `events`, level, text, explicit id, offset).
+    let mut heading: Option<(usize, u8, String, Option<String>, usize)> = None;
+    // Code block being collected: (language, code).
+    let mut code: Option<(String, String)> = None;
+    // Wiki-link without text being collected: its placeholder replaces the inner text.
+    let mut wiki_placeholder: Option<usize> = None;
+    // Text of the link being collected, for diagnostics.
+    let mut link_text: Option<(usize, String)> = None;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Some((_, ref mut text)) = code {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text) = code.take().unwrap_or_default();
+                    out.text.push_str(&text);
+                    out.text.push('\n');
+                    events.push(Event::Html(highlight::code_block(&text, &lang, highlight).into()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) => lang.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                heading = Some((events.len(), level as u8, String::new(), id.map(|i| i.to_string()), range.start));
+                events.push(Event::Start(Tag::Heading { level, id: None, classes, attrs }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((start, lvl, text, explicit, offset)) = heading.take() {
+                    let text = text.trim().to_string();
+                    let id = unique_id(explicit.unwrap_or_else(|| slugify(&text)), &mut used_ids);
+                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
+                        *slot = Some(CowStr::from(id.clone()));
+                    }
+                    events.push(Event::Html(
+                        format!(" <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>").into(),
+                    ));
+                    if lvl == 1 && out.first_heading.is_none() {
+                        out.first_heading = Some(text.clone());
+                    }
+                    out.text.push_str(&text);
+                    out.text.push('\n');
+                    out.headings.push(Heading { level: lvl, text, id, offset });
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = dest_url.to_string();
+                let kind = match link_type {
+                    LinkType::WikiLink { has_pothole } => Some(LinkKind::Wiki { has_text: has_pothole }),
+                    _ if is_external(&dest) => None,
+                    _ if is_document_link(&dest) => Some(LinkKind::Markdown),
+                    _ => Some(LinkKind::Asset),
+                };
+                match kind {
+                    Some(kind) => {
+                        let n = out.links.len();
+                        out.links.push(Link { kind, dest, text: String::new(), offset: range.start });
+                        if kind == (LinkKind::Wiki { has_text: false }) {
+                            wiki_placeholder = Some(n);
+                        }
+                        link_text = Some((n, String::new()));
+                        events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: href_placeholder_raw(n).into(),
+                            title,
+                            id,
+                        }));
+                    }
+                    None => events.push(Event::Start(Tag::Link { link_type, dest_url, title, id })),
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((n, text)) = link_text.take() {
+                    out.links[n].text = text;
+                }
+                if let Some(n) = wiki_placeholder.take() {
+                    events.push(Event::Text(text_placeholder(n).into()));
+                }
+                events.push(Event::End(TagEnd::Link));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = dest_url.to_string();
+                if is_external(&dest) || dest.is_empty() {
+                    events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                } else {
+                    let n = out.links.len();
+                    out.links.push(Link { kind: LinkKind::Asset, dest, text: String::new(), offset: range.start });
+                    events.push(Event::Start(Tag::Image { link_type, dest_url: href_placeholder_raw(n).into(), title, id }));
+                }
+            }
+            Event::Start(Tag::Table(alignments)) => {
+                events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                events.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>".into()));
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some((_, _, text, _, _)) = &mut heading {
+                    text.push_str(t);
+                } else {
+                    out.text.push_str(t);
+                }
+                if let Some((_, text)) = &mut link_text {
+                    text.push_str(t);
+                }
+                // The wiki-link's own text is the raw target: drop it for the title placeholder.
+                if wiki_placeholder.is_none() {
+                    events.push(event);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.text.push(' ');
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                out.text.push(' ');
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = html;
+    out
+}
+
+/// The raw (unescaped) href placeholder; the HTML writer percent-encodes it into `href_placeholder`.
+fn href_placeholder_raw(n: usize) -> String {
+    format!("\u{E000}{n}\u{E000}")
+}
+
+/// A URL-safe id from heading text: lowercase letters and digits, words joined by `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            dash = false;
+            slug.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            dash = true;
+        }
+    }
+    if slug.is_empty() { "section".into() } else { slug }
+}
+
+fn unique_id(id: String, used: &mut HashSet<String>) -> String {
+    if used.insert(id.clone()) {
+        return id;
+    }
+    (1..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|candidate| used.insert(candidate.clone()))
+        .unwrap_or(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_stable() {
+        assert_eq!(slugify("Contributing factors"), "contributing-factors");
+        assert_eq!(slugify("Agenda, Scheduling & Scaling!"), "agenda-scheduling-scaling");
+        assert_eq!(slugify("Ünïcode wörks"), "ünïcode-wörks");
+        assert_eq!(slugify("???"), "section");
+    }
+
+    #[test]
+    fn headings_get_ids_and_duplicates_are_numbered() {
+        let md = render("# Title\n## Notes\n## Notes\n## Custom {#sev1}\n", false);
+        let ids: Vec<_> = md.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["title", "notes", "notes-1", "sev1"]);
+        assert!(md.html.contains("<h2 id=\"sev1\">Custom"), "{}", md.html);
+        assert_eq!(md.first_heading.as_deref(), Some("Title"));
+    }
+
+    #[test]
+    fn links_are_collected_with_offsets_and_placeholders() {
+        let body = "See [the db](../incidents/db.md#timeline), [[INC-1]] and [[x|X]].\n`[[not a link]]` [web](https://e.com) ![i](img.png)\n";
+        let md = render(body, false);
+        let got: Vec<_> = md.links.iter().map(|l| (l.kind, l.dest.as_str(), l.offset)).collect();
+        assert_eq!(
+            got,
+            [
+                (LinkKind::Markdown, "../incidents/db.md#timeline", 4),
+                (LinkKind::Wiki { has_text: false }, "INC-1", 43),
+                (LinkKind::Wiki { has_text: true }, "x", 57),
+                (LinkKind::Asset, "img.png", 104),
+            ]
+        );
+        assert!(md.html.contains(&format!("href=\"{}\"", href_placeholder(0))), "{}", md.html);
+        assert!(md.html.contains(&text_placeholder(1)), "{}", md.html);
+        assert!(md.html.contains("<code>[[not a link]]</code>"));
+        assert!(md.html.contains("href=\"https://e.com\""));
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_and_kept_out_of_links() {
+        let md = render("```rust\nlet a = \"[[x]]\";\n```\n", true);
+        assert!(md.links.is_empty());
+        assert!(md.html.contains("<pre class=\"code\" data-lang=\"rust\">"), "{}", md.html);
+    }
+
+    #[test]
+    fn external_detection() {
+        assert!(is_external("https://x.y"));
+        assert!(is_external("mailto:a@b"));
+        assert!(is_external("//cdn.x/y"));
+        assert!(!is_external("../a.md"));
+        assert!(!is_external("#anchor"));
+    }
+}

@@ -1,0 +1,967 @@
+//! Rendering: the site and its link graph become an `OutputTree` of HTML pages, the sitemap,
+//! the 404 page and the theme's static files. Templates get small borrowed-or-owned view structs
+//! (never the model), built here; every string from content is escaped by tera unless it is
+//! HTML this module produced itself.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::archive;
+use crate::document::{Kind, truncate};
+use crate::error::{Error, tera_message};
+use crate::links::{self, LinkGraph, Target};
+use crate::markdown;
+use crate::output::OutputTree;
+use crate::schema::{Direction, FieldValue, ItemStatus, Metric};
+use crate::site::{Drafts, Site};
+use crate::theme::Theme;
+
+/// URLs of pages the generator makes itself; links to them are valid.
+pub const GENERATED_URLS: &[&str] = &[
+    "/", "/incidents/", "/action-items/", "/search/", "/atom.xml", "/sitemap.xml", "/404.html", "/teams/", "/meetings/",
+    "/templates/",
+];
+
+/// The compiled theme templates.
+pub struct Renderer {
+    tera: Tera,
+}
+
+impl Renderer {
+    pub fn new(theme: &Theme) -> Result<Renderer, Error> {
+        let mut tera = Tera::default();
+        let mut files = Vec::new();
+        for file in &theme.templates {
+            let text = String::from_utf8(file.bytes.clone()).map_err(|_| Error::Theme {
+                name: file.name.clone(),
+                message: "template is not valid UTF-8".into(),
+            })?;
+            files.push((file.name.clone(), text));
+        }
+        tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| Error::Theme { name: theme_error_name(&e), message: tera_message(&e) })?;
+        tera.autoescape_on(vec![".html", ".xml"]);
+        Ok(Renderer { tera })
+    }
+
+    fn render(&self, name: &str, context: &Context) -> Result<String, Error> {
+        self.tera.render(name, context).map_err(|e| Error::Theme { name: name.to_string(), message: tera_message(&e) })
+    }
+}
+
+fn theme_error_name(err: &tera::Error) -> String {
+    let text = err.to_string();
+    text.split('\'').nth(1).unwrap_or("theme").to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// View structs: what templates see.
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    /// Path prefix of every internal URL (`""` or `/handbook`).
+    base: &'a str,
+    language: &'a str,
+    nav: Vec<LinkView>,
+    drafts: bool,
+    today: String,
+}
+
+#[derive(Serialize, Clone)]
+struct LinkView {
+    title: String,
+    url: String,
+}
+
+/// One document as it appears in a list.
+#[derive(Serialize, Clone)]
+struct DocSummary {
+    title: String,
+    url: String,
+    id: Option<String>,
+    date: Option<String>,
+    label: String,
+    severity: Option<String>,
+    status: Option<String>,
+    teams: Vec<LinkView>,
+    summary: String,
+    draft: bool,
+}
+
+#[derive(Serialize)]
+struct Group {
+    label: String,
+    items: Vec<DocSummary>,
+}
+
+#[derive(Serialize)]
+struct TocItem {
+    level: u8,
+    id: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct FieldRow {
+    name: String,
+    label: String,
+    /// Rendered, escaped HTML.
+    html: String,
+}
+
+#[derive(Serialize)]
+struct ItemView {
+    title: String,
+    owner: Option<String>,
+    due: Option<String>,
+    status: ItemStatus,
+    overdue: bool,
+    /// Rendered link to a related document, if any.
+    link: Option<LinkView>,
+    source: Option<DocSummary>,
+}
+
+#[derive(Serialize)]
+struct MetricView {
+    name: String,
+    unit: String,
+    team: Option<String>,
+    current: Option<String>,
+    goal: Option<String>,
+    direction: Direction,
+    /// `up`, `down` or `flat`, from the last two points.
+    trend: Option<&'static str>,
+    on_track: Option<bool>,
+    points: usize,
+}
+
+/// The page being rendered, whatever its kind.
+#[derive(Serialize)]
+struct PageView {
+    kind: Kind,
+    title: String,
+    url: String,
+    id: Option<String>,
+    date: Option<String>,
+    draft: bool,
+    summary: Option<String>,
+    source_path: String,
+    content: String,
+    toc: Vec<TocItem>,
+    label: String,
+    severity: Option<String>,
+    status: Option<String>,
+    teams: Vec<LinkView>,
+    fields: Vec<FieldRow>,
+    action_items: Vec<ItemView>,
+    metrics: Vec<MetricView>,
+    timings: Vec<FieldRow>,
+    related: Vec<DocSummary>,
+    backlinks: Vec<Group>,
+    template: Option<LinkView>,
+    meeting: Option<LinkView>,
+}
+
+#[derive(Serialize)]
+struct SchemaFieldView {
+    name: String,
+    ty: String,
+    required: bool,
+    help: String,
+}
+
+#[derive(Serialize)]
+struct SectionView {
+    heading: String,
+    prompt: String,
+    required: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Indexes the renderer needs across pages, computed once.
+struct Ctx<'a> {
+    site: &'a Site,
+    graph: &'a LinkGraph,
+    base: String,
+    /// Reviews of each template, newest first.
+    reviews_by_template: Vec<Vec<usize>>,
+    /// Documents that name each team in a team field, newest first.
+    docs_by_team: HashMap<String, Vec<usize>>,
+    incidents: Vec<usize>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(site: &'a Site, graph: &'a LinkGraph) -> Ctx<'a> {
+        let mut reviews_by_template = vec![Vec::new(); site.templates.len()];
+        let mut docs_by_team: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in site.records.iter().enumerate() {
+            if let Some(t) = r.template {
+                reviews_by_template[t].push(i);
+            }
+            for team in archive::teams_of(r) {
+                docs_by_team.entry(team).or_default().push(i);
+            }
+        }
+        for list in reviews_by_template.iter_mut().chain(docs_by_team.values_mut()) {
+            archive::sort_newest_first(site, list);
+        }
+        Ctx {
+            site,
+            graph,
+            base: site.config.base_path(),
+            reviews_by_template,
+            docs_by_team,
+            incidents: archive::incidents(site),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    fn doc_link(&self, i: usize) -> LinkView {
+        let doc = &self.site.records[i].doc;
+        LinkView { title: doc.title.clone(), url: self.url(&doc.url) }
+    }
+
+    fn team_link(&self, id: &str) -> LinkView {
+        match self.site.teams.get(id) {
+            Some(team) => LinkView { title: team.name.clone(), url: self.url(&self.site.records[team.doc].doc.url) },
+            None => LinkView { title: id.to_string(), url: String::new() },
+        }
+    }
+
+    fn label(&self, i: usize) -> String {
+        let record = &self.site.records[i];
+        match record.doc.kind {
+            Kind::Review => self.site.template_of(record).map_or_else(|| "Review".into(), |t| t.label.clone()),
+            kind => kind.label().to_string(),
+        }
+    }
+
+    fn summary(&self, i: usize) -> DocSummary {
+        let record = &self.site.records[i];
+        let doc = &record.doc;
+        DocSummary {
+            title: doc.title.clone(),
+            url: self.url(&doc.url),
+            id: doc.explicit_id.then(|| doc.id.clone()),
+            date: doc.date.map(|d| d.to_string()),
+            label: self.label(i),
+            severity: archive::string_field(record, "severity").map(str::to_string),
+            status: archive::string_field(record, "status").or_else(|| archive::string_field(record, "stage")).or_else(|| archive::string_field(record, "outcome")).map(str::to_string),
+            teams: archive::teams_of(record).iter().map(|t| self.team_link(t)).collect(),
+            summary: doc.excerpt(),
+            draft: doc.draft,
+        }
+    }
+
+    fn summaries(&self, list: &[usize]) -> Vec<DocSummary> {
+        list.iter().map(|&i| self.summary(i)).collect()
+    }
+
+    /// A field value as escaped HTML, with references turned into links.
+    fn field_html(&self, value: &FieldValue) -> String {
+        match value {
+            FieldValue::String(s) => escape(s),
+            FieldValue::Int(i) => i.to_string(),
+            FieldValue::Float(f) => format_number(*f),
+            FieldValue::Bool(b) => if *b { "yes" } else { "no" }.into(),
+            FieldValue::Date(d) => format!("<time datetime=\"{d}\">{d}</time>"),
+            FieldValue::Datetime(dt) => {
+                let utc = dt.to_offset(time::UtcOffset::UTC);
+                format!("<time datetime=\"{}\">{} {:02}:{:02} UTC</time>", utc.date(), utc.date(), utc.hour(), utc.minute())
+            }
+            FieldValue::Url(u) => format!("<a href=\"{}\">{}</a>", escape(u), escape(u)),
+            FieldValue::Team(r) => {
+                let link = self.team_link(&r.target);
+                format!("<a href=\"{}\">{}</a>", escape(&link.url), escape(&link.title))
+            }
+            FieldValue::Page(r) => {
+                let (target, anchor) = r.target.split_once('#').map_or((r.target.as_str(), None), |(t, a)| (t, Some(a)));
+                match self.graph.lookup(target) {
+                    Some(i) => {
+                        let link = self.doc_link(i);
+                        let href = match anchor {
+                            Some(a) => format!("{}#{a}", link.url),
+                            None => link.url,
+                        };
+                        format!("<a href=\"{}\">{}</a>", escape(&href), escape(&link.title))
+                    }
+                    None => escape(&r.target),
+                }
+            }
+            FieldValue::List(items) => items.iter().map(|v| self.field_html(v)).collect::<Vec<_>>().join(", "),
+            FieldValue::ActionItems(items) => format!("{} action item(s)", items.len()),
+            FieldValue::Metrics(items) => format!("{} metric(s)", items.len()),
+        }
+    }
+
+    fn item_view(&self, row: &archive::ActionRow<'_>, with_source: bool) -> ItemView {
+        let item = row.item;
+        ItemView {
+            title: item.title.clone(),
+            owner: item.owner.clone(),
+            due: item.due.map(|d| d.to_string()),
+            status: item.status,
+            overdue: row.overdue,
+            link: item.link.as_ref().and_then(|l| self.graph.lookup(&l.target)).map(|i| self.doc_link(i)),
+            source: with_source.then(|| self.summary(row.source)),
+        }
+    }
+
+    /// Replaces the link placeholders left by the markdown stage with real URLs and titles.
+    fn fill_links(&self, i: usize) -> String {
+        let doc = &self.site.records[i].doc;
+        let targets = &self.graph.targets[i];
+        let html = &doc.markdown.html;
+        if targets.is_empty() {
+            return html.clone();
+        }
+        let mut out = String::with_capacity(html.len() + 64);
+        let mut rest = html.as_str();
+        const HREF: &str = "%EE%80%80";
+        const TEXT: char = '\u{E001}';
+        loop {
+            let next_href = rest.find(HREF);
+            let next_text = rest.find(TEXT);
+            let (pos, is_href) = match (next_href, next_text) {
+                (Some(h), Some(t)) if t < h => (t, false),
+                (Some(h), _) => (h, true),
+                (None, Some(t)) => (t, false),
+                (None, None) => break,
+            };
+            out.push_str(&rest[..pos]);
+            let marker_len = if is_href { HREF.len() } else { TEXT.len_utf8() };
+            let after = &rest[pos + marker_len..];
+            let digits = after.chars().take_while(char::is_ascii_digit).count();
+            let close = if is_href { after[digits..].starts_with(HREF) } else { after[digits..].starts_with(TEXT) };
+            let n: Option<usize> = after[..digits].parse().ok().filter(|_| close);
+            match n.and_then(|n| targets.get(n)) {
+                Some(target) if is_href => out.push_str(&escape(&self.href(i, target))),
+                Some(target) => out.push_str(&escape(&self.link_title(target))),
+                None => {
+                    out.push_str(&rest[pos..pos + marker_len]);
+                    rest = after;
+                    continue;
+                }
+            }
+            rest = &after[digits + marker_len..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn href(&self, this: usize, target: &Target) -> String {
+        match target {
+            Target::Document { doc, anchor } if *doc == this => format!("#{}", anchor.as_deref().unwrap_or("")),
+            Target::Document { doc, anchor } => {
+                let url = self.url(&self.site.records[*doc].doc.url);
+                match anchor {
+                    Some(a) => format!("{url}#{a}"),
+                    None => url,
+                }
+            }
+            Target::Url(url) => self.url(url),
+            Target::Broken(dest) => dest.clone(),
+        }
+    }
+
+    fn link_title(&self, target: &Target) -> String {
+        match target {
+            Target::Document { doc, .. } => self.site.records[*doc].doc.title.clone(),
+            Target::Url(url) => url.clone(),
+            Target::Broken(dest) => dest.clone(),
+        }
+    }
+
+    fn nav(&self) -> Vec<LinkView> {
+        let mut nav = Vec::new();
+        let has = |kind: Kind| self.site.records.iter().any(|r| r.doc.kind == kind);
+        if has(Kind::Playbook) {
+            nav.push(LinkView { title: "Meetings".into(), url: self.url("/meetings/") });
+        }
+        if has(Kind::Template) {
+            nav.push(LinkView { title: "Templates".into(), url: self.url("/templates/") });
+        }
+        if !self.incidents.is_empty() {
+            nav.push(LinkView { title: "Incidents".into(), url: self.url("/incidents/") });
+        }
+        let mut folders: BTreeSet<&str> = BTreeSet::new();
+        for r in &self.site.records {
+            if let Some(top) = r.doc.folder.split('/').next().filter(|f| !f.is_empty()) {
+                folders.insert(top);
+            }
+        }
+        for folder in folders {
+            if ["meetings", "templates", "teams", "incidents"].contains(&folder) {
+                continue;
+            }
+            nav.push(LinkView { title: self.section_title(folder), url: self.url(&format!("/{}/", markdown_segment_path(folder))) });
+        }
+        if has(Kind::Team) {
+            nav.push(LinkView { title: "Teams".into(), url: self.url("/teams/") });
+        }
+        if self.site.records.iter().any(|r| r.fields.0.iter().any(|(_, v)| matches!(v, FieldValue::ActionItems(_)))) {
+            nav.push(LinkView { title: "Action items".into(), url: self.url("/action-items/") });
+        }
+        nav
+    }
+
+    /// A folder's title: its `_index.md` title, the label of the template that claims it, or its name.
+    fn section_title(&self, folder: &str) -> String {
+        if let Some(r) = self.site.records.iter().find(|r| r.doc.is_index() && r.doc.folder == folder) {
+            return r.doc.title.clone();
+        }
+        if let Some(t) = self.site.templates.iter().find(|t| t.folder.as_deref() == Some(folder)) {
+            return links::plural(&t.label);
+        }
+        let name = folder.rsplit('/').next().unwrap_or(folder).replace(['-', '_'], " ");
+        let mut c = name.chars();
+        c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+    }
+}
+
+fn markdown_segment_path(folder: &str) -> String {
+    folder.split('/').map(crate::document::url_segment).collect::<Vec<_>>().join("/")
+}
+
+/// Escapes text for HTML text and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn format_number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        let s = format!("{f:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn metric_view(m: &Metric) -> MetricView {
+    let current = m.current();
+    let trend = if m.series.len() >= 2 {
+        let (a, b) = (m.series[m.series.len() - 2].1, m.series[m.series.len() - 1].1);
+        Some(if b > a { "up" } else if b < a { "down" } else { "flat" })
+    } else {
+        None
+    };
+    let on_track = match (current, m.goal) {
+        (Some(c), Some(g)) => Some(match m.direction {
+            Direction::Up => c >= g,
+            Direction::Down => c <= g,
+        }),
+        _ => None,
+    };
+    MetricView {
+        name: m.name.clone(),
+        unit: m.unit.clone(),
+        team: m.team.as_ref().map(|t| t.target.clone()),
+        current: current.map(format_number),
+        goal: m.goal.map(format_number),
+        direction: m.direction,
+        trend,
+        on_track,
+        points: m.series.len(),
+    }
+}
+
+/// Pages the renderer makes.
+enum Job {
+    Document(usize),
+    /// A folder without an `_index.md`.
+    Section(String),
+    Incidents,
+    ActionItems,
+    NotFound,
+}
+
+/// Renders every page of `site`.
+pub fn render_site(site: &Site, graph: &LinkGraph, theme: &Theme) -> Result<OutputTree, Error> {
+    let renderer = Renderer::new(theme)?;
+    let ctx = Ctx::new(site, graph);
+    let site_view = SiteView {
+        title: &site.config.title,
+        description: &site.config.description,
+        base: &ctx.base,
+        language: &site.config.language,
+        nav: ctx.nav(),
+        drafts: site.drafts == Drafts::Include,
+        today: site.today.to_string(),
+    };
+
+    let mut jobs: Vec<Job> = (0..site.records.len()).map(Job::Document).collect();
+    let mut folders: BTreeSet<String> = BTreeSet::new();
+    for r in &site.records {
+        let mut folder = r.doc.folder.as_str();
+        while !folder.is_empty() {
+            folders.insert(folder.to_string());
+            folder = folder.rsplit_once('/').map_or("", |(p, _)| p);
+        }
+    }
+    let incident_folders: BTreeSet<&str> = site
+        .templates
+        .iter()
+        .filter(|t| archive::is_incident_template(t))
+        .filter_map(|t| t.folder.as_deref())
+        .collect();
+    for folder in &folders {
+        let has_index = site.records.iter().any(|r| r.doc.is_index() && &r.doc.folder == folder);
+        let is_catalogue = folder == "incidents" && !ctx.incidents.is_empty();
+        if !has_index && !is_catalogue {
+            jobs.push(Job::Section(folder.clone()));
+        }
+    }
+    if !ctx.incidents.is_empty() {
+        // The catalogue takes the place of the incidents folder's section page.
+        jobs.retain(|j| !matches!(j, Job::Document(i) if site.records[*i].doc.is_index() && site.records[*i].doc.folder == "incidents"));
+        jobs.push(Job::Incidents);
+    }
+    let _ = incident_folders;
+    jobs.push(Job::ActionItems);
+    jobs.push(Job::NotFound);
+
+    let pages: Vec<Result<(String, String), Error>> = jobs
+        .par_iter()
+        .map(|job| {
+            let mut context = Context::new();
+            context.insert("site", &site_view);
+            match job {
+                Job::Document(i) => render_document(&ctx, &renderer, *i, context),
+                Job::Section(folder) => render_section(&ctx, &renderer, folder, None, context),
+                Job::Incidents => render_incidents(&ctx, &renderer, context),
+                Job::ActionItems => render_action_items(&ctx, &renderer, context),
+                Job::NotFound => {
+                    context.insert("page", &simple_page("Page not found", &ctx.url("/404.html")));
+                    Ok(("404.html".to_string(), renderer.render("404.html", &context)?))
+                }
+            }
+        })
+        .collect();
+
+    let mut tree = OutputTree::default();
+    let mut urls = Vec::new();
+    for page in pages {
+        let (path, html) = page?;
+        if path.ends_with("index.html") {
+            urls.push(format!("/{}", path.trim_end_matches("index.html")));
+        }
+        tree.insert(path, html.into_bytes());
+    }
+    tree.insert("sitemap.xml".into(), sitemap(site, &ctx, &urls).into_bytes());
+    for file in &theme.static_files {
+        tree.insert(file.name.clone(), file.bytes.clone());
+    }
+    tree.insert(
+        "syntax.css".into(),
+        crate::highlight::stylesheet(&site.config.highlight.light_theme, &site.config.highlight.dark_theme).into_bytes(),
+    );
+    Ok(tree)
+}
+
+fn simple_page(title: &str, url: &str) -> PageView {
+    PageView {
+        kind: Kind::Page,
+        title: title.to_string(),
+        url: url.to_string(),
+        id: None,
+        date: None,
+        draft: false,
+        summary: None,
+        source_path: String::new(),
+        content: String::new(),
+        toc: Vec::new(),
+        label: String::new(),
+        severity: None,
+        status: None,
+        teams: Vec::new(),
+        fields: Vec::new(),
+        action_items: Vec::new(),
+        metrics: Vec::new(),
+        timings: Vec::new(),
+        related: Vec::new(),
+        backlinks: Vec::new(),
+        template: None,
+        meeting: None,
+    }
+}
+
+/// Output file for a URL: `/a/b/` -> `a/b/index.html`.
+fn output_path(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
+/// Fields shown in a review's header rather than in its field table.
+const HEADER_FIELDS: &[&str] = &["severity", "status", "teams"];
+
+fn render_document(ctx: &Ctx<'_>, renderer: &Renderer, i: usize, mut context: Context) -> Result<(String, String), Error> {
+    let site = ctx.site;
+    let record = &site.records[i];
+    let doc = &record.doc;
+    let template = site.template_of(record);
+
+    let mut page = simple_page(&doc.title, &ctx.url(&doc.url));
+    page.kind = doc.kind;
+    page.id = doc.explicit_id.then(|| doc.id.clone());
+    page.date = doc.date.map(|d| d.to_string());
+    page.draft = doc.draft;
+    page.summary = doc.summary.clone();
+    page.source_path = doc.path.clone();
+    page.content = ctx.fill_links(i);
+    page.toc = doc
+        .markdown
+        .headings
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .map(|h| TocItem { level: h.level, id: h.id.clone(), text: h.text.clone() })
+        .collect();
+    page.label = ctx.label(i);
+    page.severity = archive::string_field(record, "severity").map(str::to_string);
+    page.status = ctx.summary(i).status;
+    page.teams = archive::teams_of(record).iter().map(|t| ctx.team_link(t)).collect();
+    page.template = template.map(|t| ctx.doc_link(t.doc));
+    page.meeting = template.and_then(|t| t.meeting).map(|m| ctx.doc_link(m));
+
+    for (name, value) in &record.fields.0 {
+        match value {
+            FieldValue::ActionItems(_) => {}
+            FieldValue::Metrics(metrics) => page.metrics.extend(metrics.iter().map(metric_view)),
+            _ if doc.kind == Kind::Review && HEADER_FIELDS.contains(&name.as_str()) => {}
+            _ if doc.kind == Kind::Team && name == "services" => {}
+            _ => page.fields.push(FieldRow { name: name.clone(), label: field_label(name), html: ctx.field_html(value) }),
+        }
+    }
+    page.action_items = archive::items_of(site, i, record).iter().map(|row| ctx.item_view(row, false)).collect();
+    page.timings = timings(record);
+    page.related = ctx.summaries(&ctx.graph.related[i]);
+
+    // Lists a page already shows in full are left out of "Referenced by".
+    let mut listed: BTreeSet<usize> = ctx.graph.related[i].iter().copied().collect();
+    match doc.kind {
+        Kind::Playbook => {
+            let templates: Vec<usize> = site.templates.iter().enumerate().filter(|(_, t)| t.meeting == Some(i)).map(|(t, _)| t).collect();
+            let mut archive_list: Vec<usize> = templates.iter().flat_map(|&t| ctx.reviews_by_template[t].iter().copied()).collect();
+            archive::sort_newest_first(site, &mut archive_list);
+            listed.extend(&archive_list);
+            listed.extend(templates.iter().map(|&t| site.templates[t].doc));
+            let template_views: Vec<DocSummary> = templates.iter().map(|&t| ctx.summary(site.templates[t].doc)).collect();
+            context.insert("templates", &template_views);
+            context.insert("archive", &ctx.summaries(&archive_list));
+        }
+        Kind::Template => {
+            if let Some(t) = site.templates.iter().position(|t| t.doc == i) {
+                let tpl = &site.templates[t];
+                listed.extend(&ctx.reviews_by_template[t]);
+                listed.extend(tpl.meeting);
+                let fields: Vec<SchemaFieldView> = tpl
+                    .schema
+                    .fields
+                    .iter()
+                    .map(|f| SchemaFieldView { name: f.name.clone(), ty: f.ty.name(), required: f.required, help: f.help.clone() })
+                    .collect();
+                let sections: Vec<SectionView> = tpl
+                    .schema
+                    .sections
+                    .iter()
+                    .map(|s| SectionView { heading: s.heading.clone(), prompt: s.prompt.clone(), required: s.required })
+                    .collect();
+                context.insert("schema_fields", &fields);
+                context.insert("sections", &sections);
+                context.insert("reviews", &ctx.summaries(&ctx.reviews_by_template[t]));
+                context.insert("template_id", &tpl.id);
+                context.insert("folder", &tpl.folder);
+                context.insert("template_meeting", &tpl.meeting.map(|m| ctx.doc_link(m)));
+            }
+        }
+        Kind::Team => {
+            let team = site.teams.values().find(|t| t.doc == i);
+            let naming = team.and_then(|t| ctx.docs_by_team.get(&t.id)).cloned().unwrap_or_default();
+            listed.extend(&naming);
+            let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for &d in &naming {
+                groups.entry(links::group_label(site, d)).or_default().push(d);
+            }
+            let groups: Vec<Group> = groups.into_iter().map(|(label, items)| Group { label, items: ctx.summaries(&items) }).collect();
+            let open: Vec<ItemView> = naming
+                .iter()
+                .flat_map(|&d| archive::items_of(site, d, &site.records[d]))
+                .filter(|row| row.item.status == ItemStatus::Open)
+                .map(|row| ctx.item_view(&row, true))
+                .collect();
+            let incidents: Vec<usize> = naming.iter().copied().filter(|d| ctx.incidents.contains(d)).collect();
+            context.insert("members", &team.map(|t| &t.members));
+            context.insert("team_name", &team.map(|t| t.name.clone()));
+            context.insert("oncall", &doc.front.str("oncall"));
+            context.insert("channel", &doc.front.str("channel"));
+            let services: Vec<String> = match record.fields.get("services") {
+                Some(FieldValue::List(items)) => items.iter().map(|v| ctx.field_html(v)).collect(),
+                _ => Vec::new(),
+            };
+            context.insert("services", &services);
+            context.insert("groups", &groups);
+            context.insert("open_items", &open);
+            context.insert("incident_count", &incidents.len());
+        }
+        Kind::Home => {
+            return render_home(ctx, renderer, i, page, context);
+        }
+        Kind::Section => {
+            context.insert("page", &page);
+            return render_section(ctx, renderer, &doc.folder, Some(i), context);
+        }
+        _ => {}
+    }
+    page.backlinks = backlink_groups(ctx, i, &listed);
+    context.insert("page", &page);
+    let template_name = match doc.kind {
+        Kind::Playbook => "playbook.html",
+        Kind::Template => "template.html",
+        Kind::Review => "review.html",
+        Kind::Team => "team.html",
+        _ => "page.html",
+    };
+    Ok((output_path(&doc.url), renderer.render(template_name, &context)?))
+}
+
+fn backlink_groups(ctx: &Ctx<'_>, i: usize, listed: &BTreeSet<usize>) -> Vec<Group> {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for &b in &ctx.graph.backlinks[i] {
+        if !listed.contains(&b) && !ctx.site.records[b].doc.is_index() {
+            groups.entry(links::group_label(ctx.site, b)).or_default().push(b);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(label, mut items)| {
+            archive::sort_newest_first(ctx.site, &mut items);
+            Group { label, items: ctx.summaries(&items) }
+        })
+        .collect()
+}
+
+fn field_label(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut c = words.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// Time to detect and to resolve, for documents with `started`, `detected` and `resolved` datetimes.
+fn timings(record: &crate::site::Record) -> Vec<FieldRow> {
+    let at = |name: &str| match record.fields.get(name) {
+        Some(FieldValue::Datetime(dt)) => Some(*dt),
+        _ => None,
+    };
+    let mut rows = Vec::new();
+    let span = |from: time::OffsetDateTime, to: time::OffsetDateTime| {
+        let minutes = (to - from).whole_minutes();
+        if minutes < 0 {
+            return None;
+        }
+        Some(if minutes < 120 { format!("{minutes} min") } else { format!("{} h {} min", minutes / 60, minutes % 60) })
+    };
+    if let (Some(s), Some(d)) = (at("started"), at("detected"))
+        && let Some(t) = span(s, d)
+    {
+        rows.push(FieldRow { name: "time_to_detect".into(), label: "Time to detect".into(), html: escape(&t) });
+    }
+    if let (Some(s), Some(r)) = (at("started"), at("resolved"))
+        && let Some(t) = span(s, r)
+    {
+        rows.push(FieldRow { name: "time_to_resolve".into(), label: "Time to resolve".into(), html: escape(&t) });
+    }
+    rows
+}
+
+#[derive(Serialize)]
+struct Subsection {
+    title: String,
+    url: String,
+    count: usize,
+}
+
+fn render_section(ctx: &Ctx<'_>, renderer: &Renderer, folder: &str, index_doc: Option<usize>, mut context: Context) -> Result<(String, String), Error> {
+    let site = ctx.site;
+    let url = format!("/{}/", markdown_segment_path(folder));
+    if index_doc.is_none() {
+        let mut page = simple_page(&ctx.section_title(folder), &ctx.url(&url));
+        page.kind = Kind::Section;
+        context.insert("page", &page);
+    } else if let Some(i) = index_doc {
+        let mut page = simple_page(&site.records[i].doc.title, &ctx.url(&url));
+        page.kind = Kind::Section;
+        page.content = ctx.fill_links(i);
+        page.summary = site.records[i].doc.summary.clone();
+        page.draft = site.records[i].doc.draft;
+        context.insert("page", &page);
+    }
+    let mut children: Vec<usize> = site
+        .records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.doc.folder == folder && !r.doc.is_index())
+        .map(|(i, _)| i)
+        .collect();
+    let dated = children.iter().any(|&i| site.records[i].doc.date.is_some());
+    if dated {
+        archive::sort_newest_first(site, &mut children);
+    } else {
+        children.sort_by(|&a, &b| {
+            let (da, db) = (&site.records[a].doc, &site.records[b].doc);
+            da.weight.cmp(&db.weight).then_with(|| da.title.to_lowercase().cmp(&db.title.to_lowercase()))
+        });
+    }
+    let prefix = format!("{folder}/");
+    let mut subs: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &site.records {
+        if let Some(rest) = r.doc.folder.strip_prefix(&prefix) {
+            let child = rest.split('/').next().unwrap_or(rest);
+            *subs.entry(format!("{prefix}{child}")).or_default() += usize::from(!r.doc.is_index());
+        }
+    }
+    let subsections: Vec<Subsection> = subs
+        .into_iter()
+        .map(|(f, count)| Subsection { title: ctx.section_title(&f), url: ctx.url(&format!("/{}/", markdown_segment_path(&f))), count })
+        .collect();
+    context.insert("children", &ctx.summaries(&children));
+    context.insert("subsections", &subsections);
+    context.insert("dated", &dated);
+    Ok((output_path(&url), renderer.render("section.html", &context)?))
+}
+
+#[derive(Serialize)]
+struct YearRow {
+    year: i32,
+    counts: Vec<usize>,
+    total: usize,
+    incidents: Vec<DocSummary>,
+}
+
+fn render_incidents(ctx: &Ctx<'_>, renderer: &Renderer, mut context: Context) -> Result<(String, String), Error> {
+    let site = ctx.site;
+    let levels = archive::severity_levels(site);
+    let years = archive::incidents_by_year(site, &ctx.incidents, &levels);
+    let rows: Vec<YearRow> = years
+        .into_iter()
+        .map(|(year, counts, total)| YearRow {
+            year,
+            counts,
+            total,
+            incidents: ctx
+                .incidents
+                .iter()
+                .filter(|&&i| site.records[i].doc.date.map(|d| d.year()) == Some(year))
+                .map(|&i| ctx.summary(i))
+                .collect(),
+        })
+        .collect();
+    let undated: Vec<DocSummary> = ctx.incidents.iter().filter(|&&i| site.records[i].doc.date.is_none()).map(|&i| ctx.summary(i)).collect();
+    let index = site.records.iter().position(|r| r.doc.is_index() && r.doc.folder == "incidents");
+    let mut page = simple_page(index.map_or("Incidents", |i| site.records[i].doc.title.as_str()), &ctx.url("/incidents/"));
+    page.kind = Kind::Section;
+    if let Some(i) = index {
+        page.content = ctx.fill_links(i);
+        page.summary = site.records[i].doc.summary.clone();
+    }
+    let mut totals = vec![0; levels.len()];
+    for row in &rows {
+        for (t, c) in totals.iter_mut().zip(&row.counts) {
+            *t += c;
+        }
+    }
+    context.insert("page", &page);
+    context.insert("levels", &levels);
+    context.insert("years", &rows);
+    context.insert("totals", &totals);
+    context.insert("total", &ctx.incidents.len());
+    context.insert("undated", &undated);
+    Ok(("incidents/index.html".into(), renderer.render("incidents.html", &context)?))
+}
+
+fn render_action_items(ctx: &Ctx<'_>, renderer: &Renderer, mut context: Context) -> Result<(String, String), Error> {
+    let rows = archive::action_items(ctx.site);
+    let items: Vec<ItemView> = rows.iter().map(|r| ctx.item_view(r, true)).collect();
+    let open = rows.iter().filter(|r| r.item.status == ItemStatus::Open).count();
+    let overdue = rows.iter().filter(|r| r.overdue).count();
+    let unowned = rows.iter().filter(|r| r.item.status == ItemStatus::Open && (r.item.owner.is_none() || r.item.due.is_none())).count();
+    let mut page = simple_page("Action items", &ctx.url("/action-items/"));
+    page.kind = Kind::Section;
+    page.summary = Some("Every follow-up from every review: open ones first, overdue ones marked.".into());
+    context.insert("page", &page);
+    context.insert("items", &items);
+    context.insert("open_count", &open);
+    context.insert("overdue_count", &overdue);
+    context.insert("unowned_count", &unowned);
+    Ok(("action-items/index.html".into(), renderer.render("section.html", &context)?))
+}
+
+fn render_home(ctx: &Ctx<'_>, renderer: &Renderer, i: usize, mut page: PageView, mut context: Context) -> Result<(String, String), Error> {
+    let site = ctx.site;
+    page.content = ctx.fill_links(i);
+    let of_kind = |kind: Kind| -> Vec<usize> {
+        let mut list: Vec<usize> = site.records.iter().enumerate().filter(|(_, r)| r.doc.kind == kind).map(|(i, _)| i).collect();
+        list.sort_by(|&a, &b| {
+            let (da, db) = (&site.records[a].doc, &site.records[b].doc);
+            da.weight.cmp(&db.weight).then_with(|| da.title.cmp(&db.title))
+        });
+        list
+    };
+    let mut recent: Vec<usize> = site.records.iter().enumerate().filter(|(_, r)| r.doc.kind == Kind::Review).map(|(i, _)| i).collect();
+    archive::sort_newest_first(site, &mut recent);
+    recent.truncate(8);
+    let rows = archive::action_items(site);
+    context.insert("page", &page);
+    context.insert("playbooks", &ctx.summaries(&of_kind(Kind::Playbook)));
+    context.insert("templates", &ctx.summaries(&of_kind(Kind::Template)));
+    context.insert("teams", &ctx.summaries(&of_kind(Kind::Team)));
+    context.insert("recent", &ctx.summaries(&recent));
+    context.insert("incident_count", &ctx.incidents.len());
+    context.insert("open_count", &rows.iter().filter(|r| r.item.status == ItemStatus::Open).count());
+    context.insert("overdue_count", &rows.iter().filter(|r| r.overdue).count());
+    Ok(("index.html".into(), renderer.render("index.html", &context)?))
+}
+
+fn sitemap(site: &Site, ctx: &Ctx<'_>, urls: &[String]) -> String {
+    let dates: HashMap<&str, String> = site.records.iter().filter_map(|r| r.doc.date.map(|d| (r.doc.url.as_str(), d.to_string()))).collect();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut sorted: Vec<&String> = urls.iter().collect();
+    sorted.sort();
+    for url in sorted {
+        let loc = site.config.absolute_url(&ctx.url(url));
+        out.push_str("  <url><loc>");
+        out.push_str(&escape(&loc));
+        out.push_str("</loc>");
+        if let Some(d) = dates.get(url.as_str()) {
+            out.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+#[allow(dead_code)]
+fn excerpt(text: &str) -> String {
+    truncate(text, 160)
+}
+
+#[allow(dead_code)]
+fn unused(_: &markdown::Markdown) {}

@@ -1,0 +1,315 @@
+//! The site: every document classified (playbook, template, review, team, page) and validated
+//! against its schema. Reviews are matched to their template by the folder the template claims
+//! or by `template = "..."`. The result, `Site`, is what the link graph and the renderer read.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use time::Date;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Document, Kind};
+use crate::schema::{Checker, Fields, Reference, Schema, suggest};
+use crate::value::Value;
+
+/// A template and the schema it declares.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// Index of the template's own document.
+    pub doc: usize,
+    pub id: String,
+    pub schema: Schema,
+    /// Folder under `content/` whose files are reviews of this template.
+    pub folder: Option<String>,
+    /// Index of the playbook of the meeting these reviews belong to.
+    pub meeting: Option<usize>,
+    /// Singular name of one review: "Incident", "Business review".
+    pub label: String,
+    /// Id pattern for `opsbook new`, e.g. `INC-{year}-{seq:03}`.
+    pub id_format: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Member {
+    pub handle: String,
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub doc: usize,
+    pub id: String,
+    pub name: String,
+    pub members: Vec<Member>,
+}
+
+/// A document with its validated fields and its template, if it is a review.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub doc: Document,
+    pub fields: Fields,
+    pub template: Option<usize>,
+    pub related: Vec<Reference>,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub records: Vec<Record>,
+    pub templates: Vec<Template>,
+    pub teams: BTreeMap<String, Team>,
+    pub today: Date,
+    pub drafts: Drafts,
+}
+
+/// Whether drafts are part of the site: `build` leaves them out, `serve` shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drafts {
+    Exclude,
+    Include,
+}
+
+impl Site {
+    pub fn template_of(&self, record: &Record) -> Option<&Template> {
+        record.template.map(|t| &self.templates[t])
+    }
+}
+
+/// Classifies and validates `docs`; returns the site and every problem found.
+pub fn assemble(docs: Vec<Document>, config: Config, today: Date, drafts: Drafts) -> (Site, Vec<Diagnostic>) {
+    let docs: Vec<Document> = docs
+        .into_iter()
+        .filter(|d| drafts == Drafts::Include || !d.draft)
+        .collect();
+    let mut diagnostics = Vec::new();
+
+    // Templates first: every review is checked against one.
+    let mut templates = Vec::new();
+    for (i, doc) in docs.iter().enumerate().filter(|(_, d)| d.kind == Kind::Template) {
+        let mut check = Checker { path: &doc.path, text: &doc.text, diagnostics: Vec::new() };
+        let schema = Schema::from_template(&doc.front, &mut check);
+        diagnostics.extend(check.diagnostics);
+        let meeting = doc.front.entry("meeting").and_then(|e| {
+            let target = e.node.value.display();
+            let found = docs.iter().position(|d| {
+                d.kind == Kind::Playbook && (d.id == target || d.rel == target || d.rel == format!("meetings/{target}"))
+            });
+            if found.is_none() {
+                let playbooks = docs.iter().filter(|d| d.kind == Kind::Playbook).map(|d| d.id.as_str());
+                let mut d = Diagnostic::error(&doc.path, format!("`meeting = \"{target}\"`: no playbook with that id in content/meetings/"))
+                    .at(&doc.text, e.node.span.start);
+                if let Some(s) = suggest(&target, playbooks) {
+                    d = d.with_suggestion(format!("did you mean `{s}`?"));
+                }
+                diagnostics.push(d);
+            }
+            found
+        });
+        templates.push(Template {
+            doc: i,
+            id: doc.id.clone(),
+            schema,
+            folder: doc.front.str("folder").map(|f| f.trim_matches('/').to_string()),
+            meeting,
+            label: doc.front.str("label").map_or_else(|| doc.title.clone(), str::to_string),
+            id_format: doc.front.str("id_format").map(str::to_string),
+        });
+    }
+
+    // Folder claims: the template's own `folder`, overridden by `[claims]` in opsbook.toml.
+    let mut claims: BTreeMap<String, usize> = BTreeMap::new();
+    for (t, template) in templates.iter().enumerate() {
+        if let Some(folder) = &template.folder {
+            claims.insert(folder.clone(), t);
+        }
+    }
+    for (folder, template_id) in &config.claims {
+        match templates.iter().position(|t| &t.id == template_id) {
+            Some(t) => {
+                claims.insert(folder.trim_matches('/').to_string(), t);
+            }
+            None => diagnostics.push(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("[claims] \"{folder}\" = \"{template_id}\": no template with that id in content/templates/"),
+            )),
+        }
+    }
+
+    let playbook_schema = Schema::playbook();
+    let team_schema = Schema::team();
+    let page_schema = Schema::page();
+    let results: Vec<(Record, Vec<Diagnostic>)> = docs
+        .into_par_iter()
+        .map(|mut doc| {
+            let mut check = Checker { path: &doc.path, text: &doc.text, diagnostics: Vec::new() };
+            let template = if doc.kind == Kind::Page {
+                find_template(&doc, &templates, &claims, &mut check)
+            } else {
+                None
+            };
+            if template.is_some() {
+                doc.kind = Kind::Review;
+            }
+            let headings: Vec<(String, usize)> = doc
+                .markdown
+                .headings
+                .iter()
+                .filter(|h| h.level == 2)
+                .map(|h| (h.text.clone(), h.offset))
+                .collect();
+            let schema = match (doc.kind, template) {
+                (_, Some(t)) => &templates[t].schema,
+                (Kind::Playbook, _) => &playbook_schema,
+                (Kind::Team, _) => &team_schema,
+                _ => &page_schema,
+            };
+            let fields = schema.validate(&doc.front, &headings, &mut check);
+            let related = related_refs(&doc, &mut check);
+            let diagnostics = check.diagnostics;
+            (Record { doc, fields, template, related }, diagnostics)
+        })
+        .collect();
+    let mut records = Vec::with_capacity(results.len());
+    for (record, diags) in results {
+        records.push(record);
+        diagnostics.extend(diags);
+    }
+
+    let teams = collect_teams(&records, &mut diagnostics);
+    check_duplicates(&records, &mut diagnostics);
+    let site = Site { config, records, templates, teams, today, drafts };
+    (site, diagnostics)
+}
+
+fn find_template(doc: &Document, templates: &[Template], claims: &BTreeMap<String, usize>, check: &mut Checker<'_>) -> Option<usize> {
+    if doc.is_index() {
+        return None;
+    }
+    if let Some(entry) = doc.front.entry("template") {
+        let name = entry.node.value.display();
+        let name = name.trim_start_matches("templates/");
+        let found = templates.iter().position(|t| t.id == name);
+        if found.is_none() {
+            let mut d = Diagnostic::error(&doc.path, format!("unknown template `{name}`")).at(&doc.text, entry.node.span.start);
+            d = match suggest(name, templates.iter().map(|t| t.id.as_str())) {
+                Some(s) => d.with_suggestion(format!("did you mean `{s}`?")),
+                None => d.with_suggestion(format!(
+                    "templates in content/templates/: {}",
+                    templates.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
+                )),
+            };
+            check.diagnostics.push(d);
+        }
+        return found;
+    }
+    // The longest claimed folder that contains the document wins.
+    let mut folder = doc.folder.as_str();
+    loop {
+        if let Some(&t) = claims.get(folder) {
+            return Some(t);
+        }
+        match folder.rsplit_once('/') {
+            Some((parent, _)) => folder = parent,
+            None => return None,
+        }
+    }
+}
+
+fn related_refs(doc: &Document, check: &mut Checker<'_>) -> Vec<Reference> {
+    let Some(node) = doc.front.get("related") else { return Vec::new() };
+    match &node.value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|n| match &n.value {
+                Value::String(s) => Some(Reference { target: s.clone(), span: n.span.clone() }),
+                _ => None,
+            })
+            .collect(),
+        Value::String(s) => vec![Reference { target: s.clone(), span: node.span.clone() }],
+        _ => {
+            check.error(&node.span, "`related` must be a list of ids or paths");
+            Vec::new()
+        }
+    }
+}
+
+fn collect_teams(records: &[Record], diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, Team> {
+    let mut teams: BTreeMap<String, Team> = BTreeMap::new();
+    for (i, r) in records.iter().enumerate().filter(|(_, r)| r.doc.kind == Kind::Team) {
+        let doc = &r.doc;
+        let mut members = Vec::new();
+        if let Some(node) = doc.front.get("members") {
+            match &node.value {
+                Value::Array(items) => {
+                    for item in items {
+                        match &item.value {
+                            Value::String(handle) => members.push(Member { handle: handle.clone(), name: handle.clone(), role: String::new() }),
+                            Value::Table(t) => match t.str("handle") {
+                                Some(handle) => members.push(Member {
+                                    handle: handle.to_string(),
+                                    name: t.str("name").unwrap_or(handle).to_string(),
+                                    role: t.str("role").unwrap_or_default().to_string(),
+                                }),
+                                None => diagnostics.push(
+                                    Diagnostic::error(&doc.path, "a member needs `handle = \"...\"`").at(&doc.text, item.span.start),
+                                ),
+                            },
+                            _ => diagnostics.push(
+                                Diagnostic::error(&doc.path, "a member must be a handle or a table with handle, name and role")
+                                    .at(&doc.text, item.span.start),
+                            ),
+                        }
+                    }
+                }
+                _ => diagnostics.push(
+                    Diagnostic::error(&doc.path, "`members` must be a list: `[[members]]` tables with handle, name and role")
+                        .at(&doc.text, node.span.start),
+                ),
+            }
+        }
+        let name = doc.front.str("name").map_or_else(|| doc.title.clone(), str::to_string);
+        if let Some(other) = teams.get(&doc.id) {
+            diagnostics.push(Diagnostic::error(
+                &doc.path,
+                format!("team id `{}` is also used by {}", doc.id, records[other.doc].doc.path),
+            ));
+            continue;
+        }
+        teams.insert(doc.id.clone(), Team { doc: i, id: doc.id.clone(), name, members });
+    }
+    teams
+}
+
+/// Two documents with one explicit id, or two files that would be written to one URL.
+fn check_duplicates(records: &[Record], diagnostics: &mut Vec<Diagnostic>) {
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut urls: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        let doc = &r.doc;
+        if doc.explicit_id {
+            if let Some(&first) = ids.get(doc.id.as_str()) {
+                let offset = doc.front.get("id").map_or(0, |n| n.span.start);
+                diagnostics.push(
+                    Diagnostic::error(&doc.path, format!("duplicate id `{}`: {} has it too", doc.id, records[first].doc.path))
+                        .at(&doc.text, offset)
+                        .with_suggestion("every document needs its own id"),
+                );
+            } else {
+                ids.insert(&doc.id, i);
+            }
+        }
+        if let Some(&first) = urls.get(doc.url.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &doc.path,
+                    format!("{} and this file would both be written to {}", records[first].doc.path, doc.url),
+                )
+                .with_suggestion("rename one of them or give it a different `slug`"),
+            );
+        } else {
+            urls.insert(&doc.url, i);
+        }
+    }
+}

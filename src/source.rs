@@ -1,0 +1,195 @@
+//! Reads the site from disk: `opsbook.toml`, every file under `content/`, and the theme. This is
+//! the only stage of a build that reads files; everything after it works on `Sources`.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diagnostic::{Diagnostic, display_path};
+use crate::error::Error;
+use crate::theme::Theme;
+
+pub const CONTENT_DIR: &str = "content";
+
+/// Files larger than this are refused: nobody writes a 16 MiB review, and reading one would
+/// make every build slow.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One markdown file, with its text normalized (no BOM, `\n` line ends).
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path under `content/`, with `/` separators: `incidents/2026-03-db.md`.
+    pub rel_path: String,
+    pub text: String,
+}
+
+impl Source {
+    /// The path diagnostics show: relative to the site root.
+    pub fn display_path(&self) -> String {
+        format!("{CONTENT_DIR}/{}", self.rel_path)
+    }
+}
+
+/// A file under `content/` that is not markdown (an image, a PDF), copied as it is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub rel_path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything a build reads.
+#[derive(Debug)]
+pub struct Sources {
+    pub config: Config,
+    pub documents: Vec<Source>,
+    pub assets: Vec<Asset>,
+    pub theme: Theme,
+    /// Problems found while reading (unreadable files, invalid UTF-8): reported with the others.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the site at `root`.
+pub fn load_sources(root: &Path) -> Result<Sources, Error> {
+    let config = load_config(root)?;
+    let theme = Theme::load(root, &config.theme)?;
+    let mut documents = Vec::new();
+    let mut assets = Vec::new();
+    let mut diagnostics = Vec::new();
+    let content = root.join(CONTENT_DIR);
+    if content.is_dir() {
+        let walker = WalkDir::new(&content)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .map(|p| display_path(p.strip_prefix(root).unwrap_or(p)))
+                        .unwrap_or_else(|| CONTENT_DIR.to_string());
+                    let message = if err.loop_ancestor().is_some() {
+                        "symbolic link loop: this link points back to a folder that contains it".to_string()
+                    } else {
+                        format!("cannot read: {}", err.io_error().map_or(err.to_string(), |e| e.to_string()))
+                    };
+                    diagnostics.push(Diagnostic::error(path, message));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = display_path(entry.path().strip_prefix(&content).unwrap_or(entry.path()));
+            let shown = format!("{CONTENT_DIR}/{rel}");
+            match read_limited(entry.path()) {
+                Err(message) => diagnostics.push(Diagnostic::error(shown, message)),
+                Ok(bytes) if is_markdown(entry.path()) => match decode(&shown, bytes) {
+                    Ok(text) => documents.push(Source { rel_path: rel, text }),
+                    Err(d) => diagnostics.push(d),
+                },
+                Ok(bytes) => assets.push(Asset { rel_path: rel, bytes }),
+            }
+        }
+    }
+    Ok(Sources {
+        config,
+        documents,
+        assets,
+        theme,
+        diagnostics,
+    })
+}
+
+fn load_config(root: &Path) -> Result<Config, Error> {
+    let path = root.join(CONFIG_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let text = decode(CONFIG_FILE, bytes).map_err(|d| Error::Content(vec![d]))?;
+            Config::parse(&text).map_err(|d| Error::Content(vec![d]))
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        Err(err) => Err(Error::io(path, err)),
+    }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is {} MiB, larger than the {} MiB limit",
+            meta.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
+}
+
+/// UTF-8 text with the BOM dropped and CRLF turned into LF. Invalid UTF-8 and NUL bytes (a binary
+/// file with a `.md` name) are errors at the first bad byte.
+pub fn decode(path: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            return Err(Diagnostic::error(
+                path,
+                format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[valid]),
+            )
+            .at(&prefix, prefix.len())
+            .with_suggestion("save the file as UTF-8"));
+        }
+    };
+    if let Some(nul) = text.find('\0') {
+        return Err(Diagnostic::error(path, "file contains a NUL byte; is it a binary file?")
+            .at(&text, nul));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+/// The site root's folder of content, for callers that watch it.
+pub fn content_dir(root: &Path) -> PathBuf {
+    root.join(CONTENT_DIR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_normalizes_bom_and_crlf() {
+        let text = decode("a.md", b"\xef\xbb\xbf+++\r\ntitle = \"x\"\r\n+++\r\n".to_vec()).unwrap();
+        assert_eq!(text, "+++\ntitle = \"x\"\n+++\n");
+    }
+
+    #[test]
+    fn decode_rejects_invalid_utf8_at_its_line() {
+        let err = decode("a.md", b"ok\nbad \xff here".to_vec()).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 5));
+        assert!(err.message.contains("0xff"));
+    }
+
+    #[test]
+    fn decode_rejects_nul() {
+        assert!(decode("a.md", b"a\0b".to_vec()).unwrap_err().message.contains("NUL"));
+    }
+}
