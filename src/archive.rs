@@ -27,24 +27,43 @@ pub fn action_items(site: &Site) -> Vec<ActionRow<'_>> {
         .enumerate()
         .flat_map(|(i, r)| items_of(site, i, r))
         .collect();
-    rows.sort_by(|a, b| {
-        (a.item.status, a.item.due.is_none(), a.item.due, a.source).cmp(&(b.item.status, b.item.due.is_none(), b.item.due, b.source))
-    });
+    sort_items(&mut rows);
     rows
 }
 
 /// The action items of one document.
+/// An item belongs to its owner's team when the owner is a member of one; otherwise to every
+/// team its review names.
 pub fn items_of<'a>(site: &Site, i: usize, record: &'a Record) -> Vec<ActionRow<'a>> {
-    let teams = teams_of(record);
+    let review_teams = teams_of(record);
     let mut rows = Vec::new();
     for (_, value) in &record.fields.0 {
         if let FieldValue::ActionItems(items) = value {
             for item in items {
-                rows.push(ActionRow { item, source: i, teams: teams.clone(), overdue: is_overdue(item, site.today) });
+                let owner_teams: Vec<String> = item
+                    .owner
+                    .as_deref()
+                    .map(|owner| {
+                        site.teams
+                            .values()
+                            .filter(|t| t.members.iter().any(|m| m.handle == owner))
+                            .map(|t| t.id.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let teams = if owner_teams.is_empty() { review_teams.clone() } else { owner_teams };
+                rows.push(ActionRow { item, source: i, teams, overdue: is_overdue(item, site.today) });
             }
         }
     }
     rows
+}
+
+/// Open first, then by due date (undated last), then by review.
+pub fn sort_items(rows: &mut [ActionRow<'_>]) {
+    rows.sort_by(|a, b| {
+        (a.item.status, a.item.due.is_none(), a.item.due, a.source).cmp(&(b.item.status, b.item.due.is_none(), b.item.due, b.source))
+    });
 }
 
 pub fn is_overdue(item: &ActionItem, today: Date) -> bool {

@@ -72,6 +72,8 @@ pub struct Document {
     pub kind: Kind,
     pub front: Table,
     pub markdown: Markdown,
+    /// A file whose front matter could not be read: kept only so links to it do not fail too.
+    pub stub: bool,
 }
 
 impl Document {
@@ -187,7 +189,53 @@ pub fn parse_document(source: &Source, highlight: bool) -> Result<Document, Diag
         kind,
         front,
         markdown,
+        stub: false,
     })
+}
+
+/// Stands in for a file that failed to parse, so that links to it are not reported as broken
+/// as well. Its id is recovered from an `id = "..."` or `id: ...` line where there is one.
+pub fn stub_document(source: &Source) -> Document {
+    let id = source.text.lines().take(200).find_map(|line| {
+        let rest = line.trim().strip_prefix("id")?.trim_start();
+        let value = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':'))?;
+        let value = value.trim().trim_matches(['"', '\'']);
+        (!value.is_empty()).then(|| value.to_string())
+    });
+    let mut text = String::new();
+    if let Some(id) = &id {
+        text = format!("+++\nid = {}\n+++\n", toml::Value::String(id.clone()));
+    }
+    let stand_in = Source { rel_path: source.rel_path.clone(), text };
+    let mut doc = parse_document(&stand_in, false).unwrap_or_else(|_| unreachable_stub(&stand_in));
+    doc.stub = true;
+    doc.path = source.display_path();
+    doc
+}
+
+fn unreachable_stub(source: &Source) -> Document {
+    // An empty body always parses; this keeps the function total without a panic.
+    parse_document(&Source { rel_path: source.rel_path.clone(), text: String::new() }, false)
+        .unwrap_or_else(|_| Document {
+            path: source.display_path(),
+            text: String::new(),
+            body_offset: 0,
+            rel: source.rel_path.clone(),
+            folder: String::new(),
+            slug: String::new(),
+            id: String::new(),
+            explicit_id: false,
+            url: String::new(),
+            title: String::new(),
+            date: None,
+            draft: true,
+            summary: None,
+            weight: 0,
+            kind: Kind::Page,
+            front: Table::default(),
+            markdown: Markdown::default(),
+            stub: true,
+        })
 }
 
 /// A URL path segment from a file or folder name: lowercase letters, digits, `.`, `_` and `-`.

@@ -128,10 +128,13 @@ fn validate(
         sources.documents.par_iter().map(|s| document::parse_document(s, highlight)).collect();
     let mut diagnostics = sources.diagnostics.clone();
     let mut docs = Vec::with_capacity(parsed.len());
-    for p in parsed {
+    for (p, source) in parsed.into_iter().zip(&sources.documents) {
         match p {
             Ok(doc) => docs.push(doc),
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                diagnostics.push(d);
+                docs.push(document::stub_document(source));
+            }
         }
     }
     timings.push(("parse", started.elapsed()));

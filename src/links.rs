@@ -271,7 +271,7 @@ impl Resolver<'_> {
         self.refs.push(doc);
         if let Some(anchor) = anchor {
             let target = &self.site.records[doc].doc;
-            if !target.markdown.headings.iter().any(|h| h.id == anchor) {
+            if !target.stub && !target.markdown.headings.iter().any(|h| h.id == anchor) {
                 let ids = target.markdown.headings.iter().map(|h| h.id.as_str());
                 let suggestion = suggest(anchor, ids).map(|s| format!("did you mean `#{s}`?"));
                 let suggestion = suggestion.or_else(|| {

@@ -44,6 +44,8 @@ impl Renderer {
         tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| Error::Theme { name: theme_error_name(&e), message: tera_message(&e) })?;
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which turns every URL into `&#x2F;` soup.
+        tera.set_escape_fn(escape);
         Ok(Renderer { tera })
     }
 
@@ -375,6 +377,13 @@ impl<'a> Ctx<'a> {
 
     fn link_title(&self, target: &Target) -> String {
         match target {
+            Target::Document { doc, anchor: Some(anchor) } => {
+                let doc = &self.site.records[*doc].doc;
+                match doc.markdown.headings.iter().find(|h| &h.id == anchor) {
+                    Some(h) => format!("{} › {}", doc.title, h.text),
+                    None => doc.title.clone(),
+                }
+            }
             Target::Document { doc, .. } => self.site.records[*doc].doc.title.clone(),
             Target::Url(url) => url.clone(),
             Target::Broken(dest) => dest.clone(),
@@ -492,6 +501,8 @@ enum Job {
     Section(String),
     Incidents,
     ActionItems,
+    /// The home page of a site without `content/_index.md`.
+    Home,
     NotFound,
 }
 
@@ -537,6 +548,9 @@ pub fn render_site(site: &Site, graph: &LinkGraph, theme: &Theme) -> Result<Outp
         jobs.push(Job::Incidents);
     }
     let _ = incident_folders;
+    if !site.records.iter().any(|r| r.doc.kind == Kind::Home) {
+        jobs.push(Job::Home);
+    }
     jobs.push(Job::ActionItems);
     jobs.push(Job::NotFound);
 
@@ -550,6 +564,7 @@ pub fn render_site(site: &Site, graph: &LinkGraph, theme: &Theme) -> Result<Outp
                 Job::Section(folder) => render_section(&ctx, &renderer, folder, None, context),
                 Job::Incidents => render_incidents(&ctx, &renderer, context),
                 Job::ActionItems => render_action_items(&ctx, &renderer, context),
+                Job::Home => render_home(&ctx, &renderer, None, simple_page(&site.config.title, &ctx.url("/")), context),
                 Job::NotFound => {
                     context.insert("page", &simple_page("Page not found", &ctx.url("/404.html")));
                     Ok(("404.html".to_string(), renderer.render("404.html", &context)?))
@@ -701,12 +716,13 @@ fn render_document(ctx: &Ctx<'_>, renderer: &Renderer, i: usize, mut context: Co
                 groups.entry(links::group_label(site, d)).or_default().push(d);
             }
             let groups: Vec<Group> = groups.into_iter().map(|(label, items)| Group { label, items: ctx.summaries(&items) }).collect();
-            let open: Vec<ItemView> = naming
-                .iter()
-                .flat_map(|&d| archive::items_of(site, d, &site.records[d]))
-                .filter(|row| row.item.status == ItemStatus::Open)
-                .map(|row| ctx.item_view(&row, true))
+            let team_id = team.map(|t| t.id.as_str()).unwrap_or_default();
+            let mut open_rows: Vec<archive::ActionRow<'_>> = archive::action_items(site)
+                .into_iter()
+                .filter(|row| row.item.status == ItemStatus::Open && row.teams.iter().any(|t| t == team_id))
                 .collect();
+            archive::sort_items(&mut open_rows);
+            let open: Vec<ItemView> = open_rows.iter().map(|row| ctx.item_view(row, true)).collect();
             let incidents: Vec<usize> = naming.iter().copied().filter(|d| ctx.incidents.contains(d)).collect();
             context.insert("members", &team.map(|t| &t.members));
             context.insert("team_name", &team.map(|t| t.name.clone()));
@@ -722,7 +738,7 @@ fn render_document(ctx: &Ctx<'_>, renderer: &Renderer, i: usize, mut context: Co
             context.insert("incident_count", &incidents.len());
         }
         Kind::Home => {
-            return render_home(ctx, renderer, i, page, context);
+            return render_home(ctx, renderer, Some(i), page, context);
         }
         Kind::Section => {
             context.insert("page", &page);
@@ -913,9 +929,12 @@ fn render_action_items(ctx: &Ctx<'_>, renderer: &Renderer, mut context: Context)
     Ok(("action-items/index.html".into(), renderer.render("section.html", &context)?))
 }
 
-fn render_home(ctx: &Ctx<'_>, renderer: &Renderer, i: usize, mut page: PageView, mut context: Context) -> Result<(String, String), Error> {
+fn render_home(ctx: &Ctx<'_>, renderer: &Renderer, i: Option<usize>, mut page: PageView, mut context: Context) -> Result<(String, String), Error> {
     let site = ctx.site;
-    page.content = ctx.fill_links(i);
+    if let Some(i) = i {
+        page.content = ctx.fill_links(i);
+    }
+    page.kind = Kind::Home;
     let of_kind = |kind: Kind| -> Vec<usize> {
         let mut list: Vec<usize> = site.records.iter().enumerate().filter(|(_, r)| r.doc.kind == kind).map(|(i, _)| i).collect();
         list.sort_by(|&a, &b| {

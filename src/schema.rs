@@ -51,6 +51,24 @@ impl FieldType {
         }
     }
 
+    /// A TOML value of this type, for hints and scaffolding.
+    pub fn example(&self) -> String {
+        match self {
+            FieldType::String | FieldType::Text => "\"...\"".into(),
+            FieldType::Int => "0".into(),
+            FieldType::Float => "0.0".into(),
+            FieldType::Bool => "false".into(),
+            FieldType::Date => "2026-01-31".into(),
+            FieldType::Datetime => "2026-01-31T09:00:00Z".into(),
+            FieldType::Enum(values) => format!("\"{}\"", values.first().map_or("", String::as_str)),
+            FieldType::Url => "\"https://...\"".into(),
+            FieldType::Team => "\"team-id\"".into(),
+            FieldType::Page => "\"document-id\"".into(),
+            FieldType::List(of) => format!("[{}]", of.example()),
+            FieldType::ActionItems | FieldType::Metrics => "[]".into(),
+        }
+    }
+
     fn scalar(name: &str) -> Option<FieldType> {
         Some(match name {
             "string" => FieldType::String,
@@ -346,11 +364,12 @@ impl Schema {
         let fm_start = table.0.first().map_or(0, |e| e.key_span.start);
         for def in self.fields.iter().filter(|f| f.required) {
             if table.get(&def.name).is_none() {
-                check.error_with(
-                    &(fm_start..fm_start),
-                    format!("missing required field `{}` ({})", def.name, def.ty.name()),
-                    format!("add `{} = ...` to the front matter: {}", def.name, def.help),
-                );
+                let mut hint = format!("add `{} = {}` to the front matter", def.name, def.ty.example());
+                if !def.help.is_empty() {
+                    hint.push_str(": ");
+                    hint.push_str(&def.help);
+                }
+                check.error_with(&(fm_start..fm_start), format!("missing required field `{}` ({})", def.name, def.ty.name()), hint);
             }
         }
         self.check_sections(headings, check);

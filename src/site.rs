@@ -87,7 +87,7 @@ pub fn assemble(docs: Vec<Document>, config: Config, today: Date, drafts: Drafts
 
     // Templates first: every review is checked against one.
     let mut templates = Vec::new();
-    for (i, doc) in docs.iter().enumerate().filter(|(_, d)| d.kind == Kind::Template) {
+    for (i, doc) in docs.iter().enumerate().filter(|(_, d)| d.kind == Kind::Template && !d.stub) {
         let mut check = Checker { path: &doc.path, text: &doc.text, diagnostics: Vec::new() };
         let schema = Schema::from_template(&doc.front, &mut check);
         diagnostics.extend(check.diagnostics);
@@ -144,7 +144,7 @@ pub fn assemble(docs: Vec<Document>, config: Config, today: Date, drafts: Drafts
         .into_par_iter()
         .map(|mut doc| {
             let mut check = Checker { path: &doc.path, text: &doc.text, diagnostics: Vec::new() };
-            let template = if doc.kind == Kind::Page {
+            let template = if doc.kind == Kind::Page && !doc.stub {
                 find_template(&doc, &templates, &claims, &mut check)
             } else {
                 None
@@ -165,7 +165,8 @@ pub fn assemble(docs: Vec<Document>, config: Config, today: Date, drafts: Drafts
                 (Kind::Team, _) => &team_schema,
                 _ => &page_schema,
             };
-            let fields = schema.validate(&doc.front, &headings, &mut check);
+            // A stub already has its parse error; checking it again would only add noise.
+            let fields = if doc.stub { Fields::default() } else { schema.validate(&doc.front, &headings, &mut check) };
             let related = related_refs(&doc, &mut check);
             let diagnostics = check.diagnostics;
             (Record { doc, fields, template, related }, diagnostics)
