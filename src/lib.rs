@@ -23,11 +23,13 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod theme;
 pub mod value;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -64,8 +66,34 @@ pub struct Build {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// Parsed documents from earlier builds, keyed by path and the hash of the file's text, so a
+/// rebuild parses (and highlights) only files that changed. The preview server keeps one.
+#[derive(Default)]
+pub struct ParseCache {
+    entries: HashMap<String, (u64, bool, document::Document)>,
+}
+
+impl ParseCache {
+    fn get(&self, source: &source::Source, highlight: bool) -> Option<document::Document> {
+        let (hash, hl, doc) = self.entries.get(&source.rel_path)?;
+        (*hash == content_hash(&source.text) && *hl == highlight).then(|| doc.clone())
+    }
+}
+
+fn content_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
 /// Runs stages 1-5: everything but writing. Fails with every content error found.
 pub fn build(options: &BuildOptions) -> Result<Build, Error> {
+    build_cached(options, &mut ParseCache::default())
+}
+
+/// `build`, reusing and refreshing `cache`. The output equals a full build's.
+pub fn build_cached(options: &BuildOptions, cache: &mut ParseCache) -> Result<Build, Error> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
@@ -75,7 +103,7 @@ pub fn build(options: &BuildOptions) -> Result<Build, Error> {
 
     let sources = source::load_sources(&options.root)?;
     lap("load", &mut timings);
-    let (site, graph, diagnostics) = validate(sources.config.clone(), &sources, options, &mut timings)?;
+    let (site, graph, diagnostics) = validate(sources.config.clone(), &sources, options, cache, &mut timings)?;
     lap("link", &mut timings);
     let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics.into_iter().partition(Diagnostic::is_error);
     if !errors.is_empty() {
@@ -101,7 +129,7 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
         Err(Error::Content(d)) => return Ok(d),
         Err(e) => return Err(e),
     };
-    let (_, _, mut diagnostics) = validate(sources.config.clone(), &sources, options, &mut Vec::new())?;
+    let (_, _, mut diagnostics) = validate(sources.config.clone(), &sources, options, &mut ParseCache::default(), &mut Vec::new())?;
     sort_diagnostics(&mut diagnostics);
     Ok(diagnostics)
 }
@@ -120,12 +148,26 @@ fn validate(
     config: config::Config,
     sources: &source::Sources,
     options: &BuildOptions,
+    cache: &mut ParseCache,
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> Result<(site::Site, links::LinkGraph, Vec<Diagnostic>), Error> {
     let started = Instant::now();
     let highlight = config.highlight.enabled;
-    let parsed: Vec<Result<document::Document, Diagnostic>> =
-        sources.documents.par_iter().map(|s| document::parse_document(s, highlight)).collect();
+    let parsed: Vec<Result<document::Document, Diagnostic>> = sources
+        .documents
+        .par_iter()
+        .map(|s| match cache.get(s, highlight) {
+            Some(doc) => Ok(doc),
+            None => document::parse_document(s, highlight),
+        })
+        .collect();
+    let mut fresh = HashMap::with_capacity(parsed.len());
+    for (p, s) in parsed.iter().zip(&sources.documents) {
+        if let Ok(doc) = p {
+            fresh.insert(s.rel_path.clone(), (content_hash(&s.text), highlight, doc.clone()));
+        }
+    }
+    cache.entries = fresh;
     let mut diagnostics = sources.diagnostics.clone();
     let mut docs = Vec::with_capacity(parsed.len());
     for (p, source) in parsed.into_iter().zip(&sources.documents) {

@@ -36,6 +36,26 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, serve on 127.0.0.1, rebuild on every change and reload open pages.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on. Anything but loopback exposes the handbook to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on; the next free one is used when it is busy.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Show drafts, with a banner (the default for serve).
+        #[arg(long, overrides_with = "no_drafts")]
+        drafts: bool,
+        /// Hide drafts, as a published build does.
+        #[arg(long)]
+        no_drafts: bool,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Validate everything (front matter, templates, links, teams) without writing a site.
     Check {
         #[arg(long, default_value = ".")]
@@ -81,6 +101,21 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
+                Err(err) => fail(err, color, cli.quiet),
+            }
+        }
+        Command::Serve { root, bind, port, drafts: _, no_drafts, open } => {
+            let options = opsbook::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                drafts: if no_drafts { Drafts::Exclude } else { Drafts::Include },
+                open,
+                quiet: cli.quiet,
+                color,
+            };
+            match opsbook::serve::serve(options) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(err) => fail(err, color, cli.quiet),
             }
         }

@@ -1,0 +1,177 @@
+//! `opsbook serve`: build, serve the last good build from memory, watch the sources, rebuild
+//! on change and tell open pages to reload. Three kinds of thread share one `Shared` value
+//! (passed as an `Arc`, never a global): the HTTP loop, one thread per long-poll request, and
+//! the builder, which the watcher wakes.
+
+mod http;
+mod watch;
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::output::OutputTree;
+use crate::{BuildOptions, Drafts, ParseCache};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub drafts: Drafts,
+    pub open: bool,
+    pub quiet: bool,
+    pub color: bool,
+}
+
+/// What the server knows about the latest build.
+pub struct State {
+    /// Increases with every rebuild, failed or not.
+    pub build: u64,
+    /// The last good output; `None` until a build has succeeded.
+    pub output: Option<Arc<OutputTree>>,
+    /// Errors of the latest build; empty when it succeeded.
+    pub errors: Vec<Diagnostic>,
+    /// For recent builds, the output files that changed in them.
+    pub history: Vec<(u64, HashSet<String>)>,
+}
+
+impl State {
+    /// Whether `page` (an output path) changed in any build after `since`.
+    pub fn changed_since(&self, since: u64, page: &str) -> bool {
+        match self.history.first() {
+            Some((oldest, _)) if *oldest <= since + 1 => self
+                .history
+                .iter()
+                .filter(|(b, _)| *b > since)
+                .any(|(_, changed)| changed.contains(page) || changed.contains("*")),
+            _ => true,
+        }
+    }
+}
+
+pub struct Shared {
+    pub state: Mutex<State>,
+    pub rebuilt: Condvar,
+    pub options: ServeOptions,
+}
+
+impl Shared {
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panicking request thread must not take the server down with it.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Runs the preview server until the process is stopped.
+pub fn serve(options: ServeOptions) -> Result<(), Error> {
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State { build: 0, output: None, errors: Vec::new(), history: Vec::new() }),
+        rebuilt: Condvar::new(),
+        options: options.clone(),
+    });
+    let mut cache = ParseCache::default();
+    rebuild(&shared, &mut cache);
+
+    let (server, port) = http::bind(options.bind, options.port)?;
+    let url = format!("http://{}:{port}/", display_host(options.bind));
+    if !options.quiet {
+        eprintln!("Serving {} at {url} (Ctrl-C to stop)", options.root.display());
+        if !options.bind.is_loopback() {
+            eprintln!("warning: listening on {}: other machines on the network can read this handbook", options.bind);
+        }
+    }
+    if options.open {
+        open_browser(&url);
+    }
+    let mut changes = watch::watch(&options.root)?;
+    let builder = Arc::clone(&shared);
+    std::thread::spawn(move || {
+        while watch::next_change(&changes.events).is_some() {
+            // A watched folder created after start (say, templates/) is watched from now on.
+            changes.watch_new_folders(&builder.options.root);
+            rebuild(&builder, &mut cache);
+        }
+    });
+    http::run(server, shared);
+    Ok(())
+}
+
+fn display_host(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        IpAddr::V4(v4) => v4.to_string(),
+    }
+}
+
+/// Builds once and publishes the result to waiting pages.
+fn rebuild(shared: &Shared, cache: &mut ParseCache) {
+    let started = Instant::now();
+    let mut options = BuildOptions::new(&shared.options.root);
+    options.drafts = shared.options.drafts;
+    let result = crate::build_cached(&options, cache);
+    let took = started.elapsed();
+    let mut state = shared.lock();
+    state.build += 1;
+    let build = state.build;
+    match result {
+        Ok(done) => {
+            let new = Arc::new(done.output);
+            let changed = match &state.output {
+                Some(old) => changed_files(old, &new),
+                None => ["*".to_string()].into_iter().collect(),
+            };
+            if !shared.options.quiet {
+                for w in &done.warnings {
+                    eprint!("{}", w.render(shared.options.color));
+                }
+                eprintln!("[build {build}] {} pages, {} changed file(s), {} warning(s) in {:.0} ms", done.pages, changed.len(), done.warnings.len(), ms(took));
+            }
+            state.output = Some(new);
+            state.errors.clear();
+            state.history.push((build, changed));
+        }
+        Err(err) => {
+            let errors = match err {
+                Error::Content(d) => d,
+                other => vec![Diagnostic::error("opsbook", other.to_string())],
+            };
+            for d in &errors {
+                eprint!("{}", d.render(shared.options.color));
+            }
+            eprintln!("[build {build}] failed with {} error(s) in {:.0} ms; still serving the last good build", errors.iter().filter(|d| d.is_error()).count(), ms(took));
+            state.errors = errors;
+            state.history.push((build, HashSet::new()));
+        }
+    }
+    let excess = state.history.len().saturating_sub(64);
+    state.history.drain(..excess);
+    drop(state);
+    shared.rebuilt.notify_all();
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Output paths whose bytes differ between two builds, added and removed ones included.
+fn changed_files(old: &OutputTree, new: &OutputTree) -> HashSet<String> {
+    let mut changed: HashSet<String> = new.iter().filter(|(p, b)| old.get(p) != Some(b.as_slice())).map(|(p, _)| p.clone()).collect();
+    changed.extend(old.iter().filter(|(p, _)| new.get(p).is_none()).map(|(p, _)| p.clone()));
+    // A stylesheet change restyles every page.
+    if changed.iter().any(|p| p.ends_with(".css") || p.ends_with(".js")) {
+        changed.insert("*".into());
+    }
+    changed
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") { "open" } else if cfg!(windows) { "explorer" } else { "xdg-open" };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("could not open a browser; visit {url}");
+    }
+}
