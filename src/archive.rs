@@ -51,8 +51,17 @@ pub fn items_of<'a>(site: &Site, i: usize, record: &'a Record) -> Vec<ActionRow<
                             .collect()
                     })
                     .unwrap_or_default();
-                let teams = if owner_teams.is_empty() { review_teams.clone() } else { owner_teams };
-                rows.push(ActionRow { item, source: i, teams, overdue: is_overdue(item, site.today) });
+                let teams = if owner_teams.is_empty() {
+                    review_teams.clone()
+                } else {
+                    owner_teams
+                };
+                rows.push(ActionRow {
+                    item,
+                    source: i,
+                    teams,
+                    overdue: is_overdue(item, site.today),
+                });
             }
         }
     }
@@ -62,7 +71,12 @@ pub fn items_of<'a>(site: &Site, i: usize, record: &'a Record) -> Vec<ActionRow<
 /// Open first, then by due date (undated last), then by review.
 pub fn sort_items(rows: &mut [ActionRow<'_>]) {
     rows.sort_by(|a, b| {
-        (a.item.status, a.item.due.is_none(), a.item.due, a.source).cmp(&(b.item.status, b.item.due.is_none(), b.item.due, b.source))
+        (a.item.status, a.item.due.is_none(), a.item.due, a.source).cmp(&(
+            b.item.status,
+            b.item.due.is_none(),
+            b.item.due,
+            b.source,
+        ))
     });
 }
 
@@ -74,11 +88,7 @@ pub fn is_overdue(item: &ActionItem, today: Date) -> bool {
 pub fn teams_of(record: &Record) -> Vec<String> {
     fn walk(value: &FieldValue, out: &mut Vec<String>) {
         match value {
-            FieldValue::Team(r) => {
-                if !out.contains(&r.target) {
-                    out.push(r.target.clone());
-                }
-            }
+            FieldValue::Team(r) if !out.contains(&r.target) => out.push(r.target.clone()),
             FieldValue::List(items) => items.iter().for_each(|v| walk(v, out)),
             _ => {}
         }
@@ -122,7 +132,9 @@ pub fn incidents(site: &Site) -> Vec<usize> {
         .records
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.doc.kind == Kind::Review && site.template_of(r).is_some_and(is_incident_template))
+        .filter(|(_, r)| {
+            r.doc.kind == Kind::Review && site.template_of(r).is_some_and(is_incident_template)
+        })
         .map(|(i, _)| i)
         .collect();
     sort_newest_first(site, &mut list);
@@ -146,11 +158,17 @@ pub fn sort_newest_first(site: &Site, list: &mut [usize]) {
 }
 
 /// Incident counts per year and severity: (year, counts in `levels` order, total), newest year first.
-pub fn incidents_by_year(site: &Site, incidents: &[usize], levels: &[String]) -> Vec<(i32, Vec<usize>, usize)> {
+pub fn incidents_by_year(
+    site: &Site,
+    incidents: &[usize],
+    levels: &[String],
+) -> Vec<(i32, Vec<usize>, usize)> {
     let mut years: Vec<(i32, Vec<usize>, usize)> = Vec::new();
     for &i in incidents {
         let record = &site.records[i];
-        let Some(year) = record.doc.date.map(|d| d.year()) else { continue };
+        let Some(year) = record.doc.date.map(|d| d.year()) else {
+            continue;
+        };
         let pos = match years.iter().position(|(y, _, _)| *y == year) {
             Some(p) => p,
             None => {
@@ -158,11 +176,13 @@ pub fn incidents_by_year(site: &Site, incidents: &[usize], levels: &[String]) ->
                 years.len() - 1
             }
         };
-        if let Some(level) = string_field(record, "severity").and_then(|s| levels.iter().position(|l| l == s)) {
+        if let Some(level) =
+            string_field(record, "severity").and_then(|s| levels.iter().position(|l| l == s))
+        {
             years[pos].1[level] += 1;
         }
         years[pos].2 += 1;
     }
-    years.sort_by(|a, b| b.0.cmp(&a.0));
+    years.sort_by_key(|y| std::cmp::Reverse(y.0));
     years
 }

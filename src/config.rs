@@ -113,7 +113,10 @@ impl Config {
             let offset = text.find("today").unwrap_or(0);
             return Err(Diagnostic::error(
                 CONFIG_FILE,
-                format!("`today = \"{}\"` is not a date; expected YYYY-MM-DD", config.today),
+                format!(
+                    "`today = \"{}\"` is not a date; expected YYYY-MM-DD",
+                    config.today
+                ),
             )
             .at(text, offset));
         }

@@ -162,9 +162,15 @@ mod tests {
             .at("+++\nteams = [\"pay\"]\n+++\n", 13)
             .with_suggestion("did you mean `payments`?");
         let shown = d.render(false);
-        assert!(shown.starts_with("content/a.md:2:10: error: unknown team `pay`\n"), "{shown}");
+        assert!(
+            shown.starts_with("content/a.md:2:10: error: unknown team `pay`\n"),
+            "{shown}"
+        );
         assert!(shown.contains("2 | teams = [\"pay\"]\n"), "{shown}");
         assert!(shown.contains("  |          ^\n"), "{shown}");
-        assert!(shown.contains("= help: did you mean `payments`?"), "{shown}");
+        assert!(
+            shown.contains("= help: did you mean `payments`?"),
+            "{shown}"
+        );
     }
 }

@@ -88,7 +88,12 @@ impl Document {
         if let Some(s) = &self.summary {
             return s.clone();
         }
-        let text = self.markdown.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = self
+            .markdown
+            .text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let title = self.title.as_str();
         let text = text.strip_prefix(title).unwrap_or(&text).trim();
         truncate(text, 180)
@@ -143,7 +148,11 @@ pub fn parse_document(source: &Source, highlight: bool) -> Result<Document, Diag
         .collect();
     let url = if is_index {
         let parent = folder_url.rsplit_once('/').map_or("", |(p, _)| p);
-        if folder.is_empty() { "/".to_string() } else { format!("{parent}/{slug}/") }
+        if folder.is_empty() {
+            "/".to_string()
+        } else {
+            format!("{parent}/{slug}/")
+        }
     } else if kind == Kind::Team {
         format!("/teams/{}/", url_segment(&id))
     } else {
@@ -152,10 +161,13 @@ pub fn parse_document(source: &Source, highlight: bool) -> Result<Document, Diag
 
     let title = match front.str("title") {
         Some(t) if !t.trim().is_empty() => t.trim().to_string(),
-        _ => markdown
-            .first_heading
-            .clone()
-            .unwrap_or_else(|| humanize(if is_index { folder.rsplit('/').next().unwrap_or("") } else { stem })),
+        _ => markdown.first_heading.clone().unwrap_or_else(|| {
+            humanize(if is_index {
+                folder.rsplit('/').next().unwrap_or("")
+            } else {
+                stem
+            })
+        }),
     };
     // A body that opens with the title as `# Title` would show it twice under the page's own title.
     if markdown.first_heading.as_deref() == Some(title.as_str())
@@ -166,7 +178,10 @@ pub fn parse_document(source: &Source, highlight: bool) -> Result<Document, Diag
     }
     let date = front.get("date").and_then(|n| n.value.as_date());
     let draft = front.bool("draft").unwrap_or(false);
-    let summary = front.str("summary").map(str::to_string).or_else(|| front.str("description").map(str::to_string));
+    let summary = front
+        .str("summary")
+        .map(str::to_string)
+        .or_else(|| front.str("description").map(str::to_string));
     let weight = match front.get("weight").map(|n| &n.value) {
         Some(Value::Integer(w)) => *w,
         _ => 0,
@@ -206,7 +221,10 @@ pub fn stub_document(source: &Source) -> Document {
     if let Some(id) = &id {
         text = format!("+++\nid = {}\n+++\n", toml::Value::String(id.clone()));
     }
-    let stand_in = Source { rel_path: source.rel_path.clone(), text };
+    let stand_in = Source {
+        rel_path: source.rel_path.clone(),
+        text,
+    };
     let mut doc = parse_document(&stand_in, false).unwrap_or_else(|_| unreachable_stub(&stand_in));
     doc.stub = true;
     doc.path = source.display_path();
@@ -215,27 +233,33 @@ pub fn stub_document(source: &Source) -> Document {
 
 fn unreachable_stub(source: &Source) -> Document {
     // An empty body always parses; this keeps the function total without a panic.
-    parse_document(&Source { rel_path: source.rel_path.clone(), text: String::new() }, false)
-        .unwrap_or_else(|_| Document {
-            path: source.display_path(),
+    parse_document(
+        &Source {
+            rel_path: source.rel_path.clone(),
             text: String::new(),
-            body_offset: 0,
-            rel: source.rel_path.clone(),
-            folder: String::new(),
-            slug: String::new(),
-            id: String::new(),
-            explicit_id: false,
-            url: String::new(),
-            title: String::new(),
-            date: None,
-            draft: true,
-            summary: None,
-            weight: 0,
-            kind: Kind::Page,
-            front: Table::default(),
-            markdown: Markdown::default(),
-            stub: true,
-        })
+        },
+        false,
+    )
+    .unwrap_or_else(|_| Document {
+        path: source.display_path(),
+        text: String::new(),
+        body_offset: 0,
+        rel: source.rel_path.clone(),
+        folder: String::new(),
+        slug: String::new(),
+        id: String::new(),
+        explicit_id: false,
+        url: String::new(),
+        title: String::new(),
+        date: None,
+        draft: true,
+        summary: None,
+        weight: 0,
+        kind: Kind::Page,
+        front: Table::default(),
+        markdown: Markdown::default(),
+        stub: true,
+    })
 }
 
 /// A URL path segment from a file or folder name: lowercase letters, digits, `.`, `_` and `-`.
@@ -275,16 +299,29 @@ mod tests {
     use super::*;
 
     fn parse(rel: &str, text: &str) -> Document {
-        parse_document(&Source { rel_path: rel.into(), text: text.into() }, false).unwrap()
+        parse_document(
+            &Source {
+                rel_path: rel.into(),
+                text: text.into(),
+            },
+            false,
+        )
+        .unwrap()
     }
 
     #[test]
     fn urls_mirror_the_content_tree() {
-        assert_eq!(parse("incidents/2026-03-db.md", "x").url, "/incidents/2026-03-db/");
+        assert_eq!(
+            parse("incidents/2026-03-db.md", "x").url,
+            "/incidents/2026-03-db/"
+        );
         assert_eq!(parse("_index.md", "x").url, "/");
         assert_eq!(parse("reviews/ops/_index.md", "x").url, "/reviews/ops/");
         assert_eq!(parse("a/b.md", "+++\nslug = \"c\"\n+++\n").url, "/a/c/");
-        assert_eq!(parse("teams/pay.md", "+++\nid = \"payments\"\n+++\n").url, "/teams/payments/");
+        assert_eq!(
+            parse("teams/pay.md", "+++\nid = \"payments\"\n+++\n").url,
+            "/teams/payments/"
+        );
         assert_eq!(parse("PM 1 - Foo Bar.md", "x").url, "/pm-1-foo-bar/");
     }
 
@@ -293,9 +330,15 @@ mod tests {
         assert_eq!(parse("a.md", "+++\ntitle = \"T\"\n+++\n# H\n").title, "T");
         let d = parse("a.md", "# Heading title\n\ntext\n");
         assert_eq!(d.title, "Heading title");
-        assert!(!d.markdown.html.contains("<h1"), "the title is not shown twice");
+        assert!(
+            !d.markdown.html.contains("<h1"),
+            "the title is not shown twice"
+        );
         assert_eq!(parse("on-call_rota.md", "no heading").title, "On call rota");
-        assert_eq!(parse("y.md", "---\ntitle: From YAML\n---\n").title, "From YAML");
+        assert_eq!(
+            parse("y.md", "---\ntitle: From YAML\n---\n").title,
+            "From YAML"
+        );
     }
 
     #[test]

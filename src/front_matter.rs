@@ -56,7 +56,9 @@ pub fn split(path: &str, text: &str) -> Result<Split, Diagnostic> {
         format!("front matter opened with `{fence}` is never closed"),
     )
     .at(text, 0)
-    .with_suggestion(format!("end the front matter with a line holding only `{fence}`")))
+    .with_suggestion(format!(
+        "end the front matter with a line holding only `{fence}`"
+    )))
 }
 
 fn is_fence(text: &str, fence: &str) -> bool {
@@ -91,7 +93,8 @@ fn parse_yaml(path: &str, text: &str, split: &Split) -> Result<Table, Diagnostic
     }
     let parsed: serde_json::Value = serde_saphyr::from_str(front).map_err(|err| {
         let message = err.to_string();
-        let offset = yaml_error_offset(&message, front).map_or(split.front.start, |o| o + split.front.start);
+        let offset =
+            yaml_error_offset(&message, front).map_or(split.front.start, |o| o + split.front.start);
         let first_line = message.lines().next().unwrap_or("").trim().to_string();
         Diagnostic::error(path, format!("invalid YAML front matter: {first_line}")).at(text, offset)
     })?;
@@ -108,7 +111,11 @@ fn parse_yaml(path: &str, text: &str, split: &Split) -> Result<Table, Diagnostic
             let trimmed = line.trim_start_matches(['"', '\'']);
             if line.starts_with(key) || trimmed.starts_with(key) {
                 let rest = &trimmed[key.len()..];
-                if rest.trim_start_matches(['"', '\'']).trim_start().starts_with(':') {
+                if rest
+                    .trim_start_matches(['"', '\''])
+                    .trim_start()
+                    .starts_with(':')
+                {
                     let start = split.front.start + pos;
                     return start..start + key.len();
                 }

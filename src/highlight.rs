@@ -58,7 +58,9 @@ fn highlight(code: &str, lang: &str) -> Option<String> {
         if line.len() > MAX_LINE_BYTES || start.elapsed() > TIME_BUDGET {
             return None;
         }
-        generator.parse_html_for_line_which_includes_newline(line).ok()?;
+        generator
+            .parse_html_for_line_which_includes_newline(line)
+            .ok()?;
     }
     Some(generator.finalize())
 }

@@ -53,7 +53,11 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
-        BuildOptions { root: root.into(), drafts: Drafts::Exclude, today: None }
+        BuildOptions {
+            root: root.into(),
+            drafts: Drafts::Exclude,
+            today: None,
+        }
     }
 }
 
@@ -103,9 +107,16 @@ pub fn build_cached(options: &BuildOptions, cache: &mut ParseCache) -> Result<Bu
 
     let sources = source::load_sources(&options.root)?;
     lap("load", &mut timings);
-    let (site, graph, diagnostics) = validate(sources.config.clone(), &sources, options, cache, &mut timings)?;
+    let (site, graph, diagnostics) = validate(
+        sources.config.clone(),
+        &sources,
+        options,
+        cache,
+        &mut timings,
+    )?;
     lap("link", &mut timings);
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics.into_iter().partition(Diagnostic::is_error);
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        diagnostics.into_iter().partition(Diagnostic::is_error);
     if !errors.is_empty() {
         let mut all = errors;
         all.extend(warnings);
@@ -119,7 +130,12 @@ pub fn build_cached(options: &BuildOptions, cache: &mut ParseCache) -> Result<Bu
     lap("render", &mut timings);
     let mut warnings = warnings;
     sort_diagnostics(&mut warnings);
-    Ok(Build { output, warnings, pages: site.records.len(), timings })
+    Ok(Build {
+        output,
+        warnings,
+        pages: site.records.len(),
+        timings,
+    })
 }
 
 /// Runs every validation of a build without rendering: all problems, errors and warnings.
@@ -129,7 +145,13 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
         Err(Error::Content(d)) => return Ok(d),
         Err(e) => return Err(e),
     };
-    let (_, _, mut diagnostics) = validate(sources.config.clone(), &sources, options, &mut ParseCache::default(), &mut Vec::new())?;
+    let (_, _, mut diagnostics) = validate(
+        sources.config.clone(),
+        &sources,
+        options,
+        &mut ParseCache::default(),
+        &mut Vec::new(),
+    )?;
     sort_diagnostics(&mut diagnostics);
     Ok(diagnostics)
 }
@@ -164,7 +186,10 @@ fn validate(
     let mut fresh = HashMap::with_capacity(parsed.len());
     for (p, s) in parsed.iter().zip(&sources.documents) {
         if let Ok(doc) = p {
-            fresh.insert(s.rel_path.clone(), (content_hash(&s.text), highlight, doc.clone()));
+            fresh.insert(
+                s.rel_path.clone(),
+                (content_hash(&s.text), highlight, doc.clone()),
+            );
         }
     }
     cache.entries = fresh;

@@ -69,7 +69,12 @@ impl Index {
         for fixed in crate::render::GENERATED_URLS {
             urls.insert((*fixed).to_string());
         }
-        Index { by_path, by_name, urls, assets: assets.iter().cloned().collect() }
+        Index {
+            by_path,
+            by_name,
+            urls,
+            assets: assets.iter().cloned().collect(),
+        }
     }
 
     /// Resolves an id, slug or content path (with or without `.md`).
@@ -83,8 +88,14 @@ impl Index {
             Some([one]) => Ok(*one),
             Some(many) if !many.is_empty() => Err(ResolveError::Ambiguous(many.to_vec())),
             _ => Err(ResolveError::NotFound {
-                suggestion: suggest(t, self.by_name.keys().map(String::as_str).chain(self.by_path.keys().map(String::as_str)))
-                    .map(str::to_string),
+                suggestion: suggest(
+                    t,
+                    self.by_name
+                        .keys()
+                        .map(String::as_str)
+                        .chain(self.by_path.keys().map(String::as_str)),
+                )
+                .map(str::to_string),
             }),
         }
     }
@@ -127,8 +138,21 @@ pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic
         .par_iter()
         .enumerate()
         .map(|(i, record)| {
-            let mut resolver = Resolver { site, index: &index, doc: &record.doc, severity, diagnostics: Vec::new(), refs: Vec::new() };
-            let targets: Vec<Target> = record.doc.markdown.links.iter().map(|link| resolver.body_link(i, link)).collect();
+            let mut resolver = Resolver {
+                site,
+                index: &index,
+                doc: &record.doc,
+                severity,
+                diagnostics: Vec::new(),
+                refs: Vec::new(),
+            };
+            let targets: Vec<Target> = record
+                .doc
+                .markdown
+                .links
+                .iter()
+                .map(|link| resolver.body_link(i, link))
+                .collect();
             for reference in &record.related {
                 resolver.reference(reference, "related document");
             }
@@ -155,7 +179,11 @@ pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic
     // `related` shows on both documents.
     let mut related: Vec<Vec<usize>> = vec![Vec::new(); site.records.len()];
     for (source, record) in site.records.iter().enumerate() {
-        for target in record.related.iter().filter_map(|r| index.resolve(split_anchor(&r.target).0).ok()) {
+        for target in record
+            .related
+            .iter()
+            .filter_map(|r| index.resolve(split_anchor(&r.target).0).ok())
+        {
             if target != source {
                 related[source].push(target);
                 related[target].push(source);
@@ -166,7 +194,15 @@ pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic
         list.sort_unstable();
         list.dedup();
     }
-    (LinkGraph { index, targets, backlinks, related }, diagnostics)
+    (
+        LinkGraph {
+            index,
+            targets,
+            backlinks,
+            related,
+        },
+        diagnostics,
+    )
 }
 
 struct Resolver<'a> {
@@ -192,7 +228,11 @@ impl Resolver<'_> {
 
     fn body_link(&mut self, this: usize, link: &crate::markdown::Link) -> Target {
         let offset = self.doc.body_offset + link.offset;
-        let shown = if link.text.is_empty() { link.dest.clone() } else { link.text.clone() };
+        let shown = if link.text.is_empty() {
+            link.dest.clone()
+        } else {
+            link.text.clone()
+        };
         match link.kind {
             LinkKind::Wiki { .. } => {
                 let (target, anchor) = split_anchor(&link.dest);
@@ -200,7 +240,12 @@ impl Resolver<'_> {
                 match self.index.resolve(target) {
                     Ok(doc) => self.with_anchor(doc, anchor, offset, &label),
                     Err(err) => {
-                        self.resolve_error(err, offset, &format!("broken wiki-link {label}"), target);
+                        self.resolve_error(
+                            err,
+                            offset,
+                            &format!("broken wiki-link {label}"),
+                            target,
+                        );
                         Target::Broken(link.dest.clone())
                     }
                 }
@@ -211,18 +256,37 @@ impl Resolver<'_> {
                     return self.with_anchor(this, anchor, offset, &format!("link \"{shown}\""));
                 }
                 let Some(rel) = self.join(path) else {
-                    self.report(offset, format!("broken link \"{shown}\" to `{}`: it climbs out of content/", link.dest), None);
+                    self.report(
+                        offset,
+                        format!(
+                            "broken link \"{shown}\" to `{}`: it climbs out of content/",
+                            link.dest
+                        ),
+                        None,
+                    );
                     return Target::Broken(link.dest.clone());
                 };
                 let rel_doc = rel.strip_suffix(".md").unwrap_or(&rel).to_string();
                 match self.index.resolve_path(&rel_doc) {
-                    Some(doc) => self.with_anchor(doc, anchor, offset, &format!("link \"{shown}\"")),
+                    Some(doc) => {
+                        self.with_anchor(doc, anchor, offset, &format!("link \"{shown}\""))
+                    }
                     None => {
                         let suggestion = self.index.suggest_path(&rel_doc).map(|p| {
                             let target_doc = &self.site.records[self.index.by_path[&p]].doc;
-                            format!("did you mean `{}`?", relative_md(&self.doc.folder, &target_doc.rel))
+                            format!(
+                                "did you mean `{}`?",
+                                relative_md(&self.doc.folder, &target_doc.rel)
+                            )
                         });
-                        self.report(offset, format!("broken link \"{shown}\" to `{}`: no file content/{rel}", link.dest), suggestion);
+                        self.report(
+                            offset,
+                            format!(
+                                "broken link \"{shown}\" to `{}`: no file content/{rel}",
+                                link.dest
+                            ),
+                            suggestion,
+                        );
                         Target::Broken(link.dest.clone())
                     }
                 }
@@ -231,15 +295,40 @@ impl Resolver<'_> {
                 let (path, _) = split_anchor(&link.dest);
                 let path = path.split('?').next().unwrap_or(path);
                 match self.join(path) {
-                    Some(rel) if self.index.assets.contains(&rel) => Target::Url(format!("/{}", rel)),
-                    Some(rel) if self.index.urls.contains(&format!("/{}/", rel.trim_end_matches('/'))) || rel.is_empty() => {
-                        let url = if rel.is_empty() { "/".to_string() } else { format!("/{}/", rel.trim_end_matches('/')) };
-                        let anchor = link.dest.split_once('#').map(|(_, a)| format!("#{a}")).unwrap_or_default();
+                    Some(rel) if self.index.assets.contains(&rel) => {
+                        Target::Url(format!("/{}", rel))
+                    }
+                    Some(rel)
+                        if self
+                            .index
+                            .urls
+                            .contains(&format!("/{}/", rel.trim_end_matches('/')))
+                            || rel.is_empty() =>
+                    {
+                        let url = if rel.is_empty() {
+                            "/".to_string()
+                        } else {
+                            format!("/{}/", rel.trim_end_matches('/'))
+                        };
+                        let anchor = link
+                            .dest
+                            .split_once('#')
+                            .map(|(_, a)| format!("#{a}"))
+                            .unwrap_or_default();
                         Target::Url(format!("{url}{anchor}"))
                     }
-                    Some(rel) if self.index.urls.contains(&format!("/{rel}")) => Target::Url(format!("/{rel}")),
+                    Some(rel) if self.index.urls.contains(&format!("/{rel}")) => {
+                        Target::Url(format!("/{rel}"))
+                    }
                     _ => {
-                        self.report(offset, format!("broken link to `{}`: no such file under content/", link.dest), None);
+                        self.report(
+                            offset,
+                            format!(
+                                "broken link to `{}`: no such file under content/",
+                                link.dest
+                            ),
+                            None,
+                        );
                         Target::Broken(link.dest.clone())
                     }
                 }
@@ -253,7 +342,11 @@ impl Resolver<'_> {
         let mut parts: Vec<&str> = if path.starts_with('/') {
             Vec::new()
         } else {
-            self.doc.folder.split('/').filter(|s| !s.is_empty()).collect()
+            self.doc
+                .folder
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .collect()
         };
         for part in path.split('/') {
             match part {
@@ -267,7 +360,13 @@ impl Resolver<'_> {
         Some(parts.join("/"))
     }
 
-    fn with_anchor(&mut self, doc: usize, anchor: Option<&str>, offset: usize, label: &str) -> Target {
+    fn with_anchor(
+        &mut self,
+        doc: usize,
+        anchor: Option<&str>,
+        offset: usize,
+        label: &str,
+    ) -> Target {
         self.refs.push(doc);
         if let Some(anchor) = anchor {
             let target = &self.site.records[doc].doc;
@@ -275,25 +374,54 @@ impl Resolver<'_> {
                 let ids = target.markdown.headings.iter().map(|h| h.id.as_str());
                 let suggestion = suggest(anchor, ids).map(|s| format!("did you mean `#{s}`?"));
                 let suggestion = suggestion.or_else(|| {
-                    let all: Vec<&str> = target.markdown.headings.iter().map(|h| h.id.as_str()).collect();
+                    let all: Vec<&str> = target
+                        .markdown
+                        .headings
+                        .iter()
+                        .map(|h| h.id.as_str())
+                        .collect();
                     (!all.is_empty()).then(|| format!("headings there: #{}", all.join(", #")))
                 });
-                self.report(offset, format!("broken anchor `#{anchor}` in {label}: {} has no heading with that id", target.path), suggestion);
+                self.report(
+                    offset,
+                    format!(
+                        "broken anchor `#{anchor}` in {label}: {} has no heading with that id",
+                        target.path
+                    ),
+                    suggestion,
+                );
             }
         }
-        Target::Document { doc, anchor: anchor.map(str::to_string) }
+        Target::Document {
+            doc,
+            anchor: anchor.map(str::to_string),
+        }
     }
 
     fn resolve_error(&mut self, err: ResolveError, offset: usize, what: &str, target: &str) {
         match err {
             ResolveError::NotFound { suggestion } => {
-                self.report(offset, format!("{what}: no document has the id, slug or path `{target}`"), suggestion.map(|s| format!("did you mean `{s}`?")));
-            }
-            ResolveError::Ambiguous(candidates) => {
-                let paths: Vec<String> = candidates.iter().map(|&c| self.site.records[c].doc.rel.clone()).collect();
                 self.report(
                     offset,
-                    format!("{what} is ambiguous: `{target}` matches {}", paths.iter().map(|p| format!("content/{p}.md")).collect::<Vec<_>>().join(" and ")),
+                    format!("{what}: no document has the id, slug or path `{target}`"),
+                    suggestion.map(|s| format!("did you mean `{s}`?")),
+                );
+            }
+            ResolveError::Ambiguous(candidates) => {
+                let paths: Vec<String> = candidates
+                    .iter()
+                    .map(|&c| self.site.records[c].doc.rel.clone())
+                    .collect();
+                self.report(
+                    offset,
+                    format!(
+                        "{what} is ambiguous: `{target}` matches {}",
+                        paths
+                            .iter()
+                            .map(|p| format!("content/{p}.md"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
                     Some(format!("write the path instead, e.g. `{}`", paths[0])),
                 );
             }
@@ -304,9 +432,19 @@ impl Resolver<'_> {
         let (target, anchor) = split_anchor(&reference.target);
         match self.index.resolve(target) {
             Ok(doc) => {
-                self.with_anchor(doc, anchor, reference.span.start, &format!("{what} `{}`", reference.target));
+                self.with_anchor(
+                    doc,
+                    anchor,
+                    reference.span.start,
+                    &format!("{what} `{}`", reference.target),
+                );
             }
-            Err(err) => self.resolve_error(err, reference.span.start, &format!("unknown {what}"), target),
+            Err(err) => self.resolve_error(
+                err,
+                reference.span.start,
+                &format!("unknown {what}"),
+                target,
+            ),
         }
     }
 
@@ -314,18 +452,25 @@ impl Resolver<'_> {
         match self.site.teams.get(&reference.target) {
             Some(team) => self.refs.push(team.doc),
             None => {
-                let suggestion = suggest(&reference.target, self.site.teams.keys().map(String::as_str))
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .or_else(|| {
-                        let ids: Vec<&str> = self.site.teams.keys().map(String::as_str).collect();
-                        Some(if ids.is_empty() {
-                            "add the team as content/teams/<id>.md".to_string()
-                        } else {
-                            format!("teams are: {}", ids.join(", "))
-                        })
-                    });
+                let suggestion = suggest(
+                    &reference.target,
+                    self.site.teams.keys().map(String::as_str),
+                )
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| {
+                    let ids: Vec<&str> = self.site.teams.keys().map(String::as_str).collect();
+                    Some(if ids.is_empty() {
+                        "add the team as content/teams/<id>.md".to_string()
+                    } else {
+                        format!("teams are: {}", ids.join(", "))
+                    })
+                });
                 // An unknown team is a schema error, never downgraded to a warning.
-                let d = Diagnostic::error(&self.doc.path, format!("unknown team `{}`", reference.target)).at(&self.doc.text, reference.span.start);
+                let d = Diagnostic::error(
+                    &self.doc.path,
+                    format!("unknown team `{}`", reference.target),
+                )
+                .at(&self.doc.text, reference.span.start);
                 self.diagnostics.push(match suggestion {
                     Some(s) => d.with_suggestion(s),
                     None => d,
@@ -407,7 +552,9 @@ fn percent_decode(s: &str) -> String {
 pub fn group_label(site: &Site, doc: usize) -> String {
     let record = &site.records[doc];
     match record.doc.kind {
-        Kind::Review => site.template_of(record).map_or("Reviews".into(), |t| plural(&t.label)),
+        Kind::Review => site
+            .template_of(record)
+            .map_or("Reviews".into(), |t| plural(&t.label)),
         Kind::Playbook => "Playbooks".into(),
         Kind::Template => "Templates".into(),
         Kind::Team => "Teams".into(),
@@ -416,7 +563,11 @@ pub fn group_label(site: &Site, doc: usize) -> String {
 }
 
 pub fn plural(label: &str) -> String {
-    if label.ends_with('s') { label.to_string() } else { format!("{label}s") }
+    if label.ends_with('s') {
+        label.to_string()
+    } else {
+        format!("{label}s")
+    }
 }
 
 #[cfg(test)]
@@ -426,7 +577,10 @@ mod tests {
     #[test]
     fn relative_paths_between_folders() {
         assert_eq!(relative_md("incidents", "incidents/a"), "a.md");
-        assert_eq!(relative_md("reviews/ops", "incidents/a"), "../../incidents/a.md");
+        assert_eq!(
+            relative_md("reviews/ops", "incidents/a"),
+            "../../incidents/a.md"
+        );
         assert_eq!(relative_md("", "guides/x"), "guides/x.md");
     }
 

@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use opsbook::{BuildOptions, Diagnostic, Drafts, Error};
 
 #[derive(Parser)]
-#[command(name = "opsbook", version, about = "Build an ops handbook and review archive into a static site")]
+#[command(
+    name = "opsbook",
+    version,
+    about = "Build an ops handbook and review archive into a static site"
+)]
 struct Cli {
     /// Print only errors.
     #[arg(long, short, global = true)]
@@ -74,13 +78,18 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     match cli.command {
         Command::Build { root, out, drafts } => {
             let started = Instant::now();
             let out = out.unwrap_or_else(|| root.join("public"));
             let mut options = BuildOptions::new(&root);
-            options.drafts = if drafts { Drafts::Include } else { Drafts::Exclude };
+            options.drafts = if drafts {
+                Drafts::Include
+            } else {
+                Drafts::Exclude
+            };
             match opsbook::build_to(&options, &out) {
                 Ok(build) => {
                     print_diagnostics(&build.warnings, color, cli.quiet);
@@ -104,12 +113,23 @@ fn main() -> ExitCode {
                 Err(err) => fail(err, color, cli.quiet),
             }
         }
-        Command::Serve { root, bind, port, drafts: _, no_drafts, open } => {
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts: _,
+            no_drafts,
+            open,
+        } => {
             let options = opsbook::serve::ServeOptions {
                 root,
                 bind,
                 port,
-                drafts: if no_drafts { Drafts::Exclude } else { Drafts::Include },
+                drafts: if no_drafts {
+                    Drafts::Exclude
+                } else {
+                    Drafts::Include
+                },
                 open,
                 quiet: cli.quiet,
                 color,
@@ -125,15 +145,26 @@ fn main() -> ExitCode {
                 Ok(diagnostics) => {
                     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
                     match format {
-                        Format::Json => println!("{}", serde_json::to_string_pretty(&diagnostics).unwrap_or_else(|_| "[]".into())),
+                        Format::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&diagnostics)
+                                .unwrap_or_else(|_| "[]".into())
+                        ),
                         Format::Text => {
                             print_diagnostics(&diagnostics, color, cli.quiet);
                             if !cli.quiet {
-                                eprintln!("{errors} error(s), {} warning(s)", diagnostics.len() - errors);
+                                eprintln!(
+                                    "{errors} error(s), {} warning(s)",
+                                    diagnostics.len() - errors
+                                );
                             }
                         }
                     }
-                    if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+                    if errors > 0 {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
                 }
                 Err(err) => fail(err, color, cli.quiet),
             }

@@ -76,9 +76,12 @@ fn options() -> Options {
 pub fn is_external(dest: &str) -> bool {
     let lower = dest.trim().to_ascii_lowercase();
     lower.starts_with("//")
-        || lower
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        || lower.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
 }
 
 fn is_document_link(dest: &str) -> bool {
@@ -110,7 +113,9 @@ pub fn render(body: &str, highlight: bool) -> Markdown {
                     let (lang, text) = code.take().unwrap_or_default();
                     out.text.push_str(&text);
                     out.text.push('\n');
-                    events.push(Event::Html(highlight::code_block(&text, &lang, highlight).into()));
+                    events.push(Event::Html(
+                        highlight::code_block(&text, &lang, highlight).into(),
+                    ));
                 }
                 _ => {}
             }
@@ -124,9 +129,25 @@ pub fn render(body: &str, highlight: bool) -> Markdown {
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                heading = Some((events.len(), level as u8, String::new(), id.map(|i| i.to_string()), range.start));
-                events.push(Event::Start(Tag::Heading { level, id: None, classes, attrs }));
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                heading = Some((
+                    events.len(),
+                    level as u8,
+                    String::new(),
+                    id.map(|i| i.to_string()),
+                    range.start,
+                ));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes,
+                    attrs,
+                }));
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((start, lvl, text, explicit, offset)) = heading.take() {
@@ -143,14 +164,26 @@ pub fn render(body: &str, highlight: bool) -> Markdown {
                     }
                     out.text.push_str(&text);
                     out.text.push('\n');
-                    out.headings.push(Heading { level: lvl, text, id, offset });
+                    out.headings.push(Heading {
+                        level: lvl,
+                        text,
+                        id,
+                        offset,
+                    });
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = dest_url.to_string();
                 let kind = match link_type {
-                    LinkType::WikiLink { has_pothole } => Some(LinkKind::Wiki { has_text: has_pothole }),
+                    LinkType::WikiLink { has_pothole } => Some(LinkKind::Wiki {
+                        has_text: has_pothole,
+                    }),
                     _ if is_external(&dest) => None,
                     _ if is_document_link(&dest) => Some(LinkKind::Markdown),
                     _ => Some(LinkKind::Asset),
@@ -158,7 +191,12 @@ pub fn render(body: &str, highlight: bool) -> Markdown {
                 match kind {
                     Some(kind) => {
                         let n = out.links.len();
-                        out.links.push(Link { kind, dest, text: String::new(), offset: range.start });
+                        out.links.push(Link {
+                            kind,
+                            dest,
+                            text: String::new(),
+                            offset: range.start,
+                        });
                         if kind == (LinkKind::Wiki { has_text: false }) {
                             wiki_placeholder = Some(n);
                         }
@@ -170,7 +208,12 @@ pub fn render(body: &str, highlight: bool) -> Markdown {
                             id,
                         }));
                     }
-                    None => events.push(Event::Start(Tag::Link { link_type, dest_url, title, id })),
+                    None => events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })),
                 }
             }
             Event::End(TagEnd::Link) => {
@@ -182,14 +225,34 @@ pub fn render(body: &str, highlight: bool) -> Markdown {
                 }
                 events.push(Event::End(TagEnd::Link));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = dest_url.to_string();
                 if is_external(&dest) || dest.is_empty() {
-                    events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
                 } else {
                     let n = out.links.len();
-                    out.links.push(Link { kind: LinkKind::Asset, dest, text: String::new(), offset: range.start });
-                    events.push(Event::Start(Tag::Image { link_type, dest_url: href_placeholder_raw(n).into(), title, id }));
+                    out.links.push(Link {
+                        kind: LinkKind::Asset,
+                        dest,
+                        text: String::new(),
+                        offset: range.start,
+                    });
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: href_placeholder_raw(n).into(),
+                        title,
+                        id,
+                    }));
                 }
             }
             Event::Start(Tag::Table(alignments)) => {
@@ -251,7 +314,11 @@ pub fn slugify(text: &str) -> String {
             dash = true;
         }
     }
-    if slug.is_empty() { "section".into() } else { slug }
+    if slug.is_empty() {
+        "section".into()
+    } else {
+        slug
+    }
 }
 
 fn unique_id(id: String, used: &mut HashSet<String>) -> String {
@@ -271,7 +338,10 @@ mod tests {
     #[test]
     fn slugs_are_stable() {
         assert_eq!(slugify("Contributing factors"), "contributing-factors");
-        assert_eq!(slugify("Agenda, Scheduling & Scaling!"), "agenda-scheduling-scaling");
+        assert_eq!(
+            slugify("Agenda, Scheduling & Scaling!"),
+            "agenda-scheduling-scaling"
+        );
         assert_eq!(slugify("Ünïcode wörks"), "ünïcode-wörks");
         assert_eq!(slugify("???"), "section");
     }
@@ -289,7 +359,11 @@ mod tests {
     fn links_are_collected_with_offsets_and_placeholders() {
         let body = "See [the db](../incidents/db.md#timeline), [[INC-1]] and [[x|X]].\n`[[not a link]]` [web](https://e.com) ![i](img.png)\n";
         let md = render(body, false);
-        let got: Vec<_> = md.links.iter().map(|l| (l.kind, l.dest.as_str(), l.offset)).collect();
+        let got: Vec<_> = md
+            .links
+            .iter()
+            .map(|l| (l.kind, l.dest.as_str(), l.offset))
+            .collect();
         assert_eq!(
             got,
             [
@@ -299,7 +373,12 @@ mod tests {
                 (LinkKind::Asset, "img.png", 104),
             ]
         );
-        assert!(md.html.contains(&format!("href=\"{}\"", href_placeholder(0))), "{}", md.html);
+        assert!(
+            md.html
+                .contains(&format!("href=\"{}\"", href_placeholder(0))),
+            "{}",
+            md.html
+        );
         assert!(md.html.contains(&text_placeholder(1)), "{}", md.html);
         assert!(md.html.contains("<code>[[not a link]]</code>"));
         assert!(md.html.contains("href=\"https://e.com\""));
@@ -309,7 +388,11 @@ mod tests {
     fn code_blocks_are_highlighted_and_kept_out_of_links() {
         let md = render("```rust\nlet a = \"[[x]]\";\n```\n", true);
         assert!(md.links.is_empty());
-        assert!(md.html.contains("<pre class=\"code\" data-lang=\"rust\">"), "{}", md.html);
+        assert!(
+            md.html.contains("<pre class=\"code\" data-lang=\"rust\">"),
+            "{}",
+            md.html
+        );
     }
 
     #[test]

@@ -77,7 +77,8 @@ fn swap_in(staging: tempfile::TempDir, out: &Path) -> Result<(), Error> {
     if out.exists() {
         let old = out.with_file_name(format!(
             ".{}.old-{}",
-            out.file_name().map_or("public".into(), |n| n.to_string_lossy()),
+            out.file_name()
+                .map_or("public".into(), |n| n.to_string_lossy()),
             std::process::id()
         ));
         std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
@@ -98,7 +99,11 @@ fn swap_in(staging: tempfile::TempDir, out: &Path) -> Result<(), Error> {
 /// folder that contains it, or one inside `content/`.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Error> {
     let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         // Normalize `.` and `..` without touching the disk (the output may not exist yet).
         let mut out = PathBuf::new();
         for c in p.components() {
@@ -142,7 +147,11 @@ mod tests {
         assert!(!out.join("old.html").exists());
         assert_eq!(std::fs::read(out.join("x/index.html")).unwrap(), b"new");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no staging or old folders are left behind");
+        assert_eq!(
+            leftovers.len(),
+            1,
+            "no staging or old folders are left behind"
+        );
     }
 
     #[test]

@@ -21,7 +21,15 @@ use crate::theme::Theme;
 
 /// URLs of pages the generator makes itself; links to them are valid.
 pub const GENERATED_URLS: &[&str] = &[
-    "/", "/incidents/", "/action-items/", "/search/", "/atom.xml", "/sitemap.xml", "/404.html", "/teams/", "/meetings/",
+    "/",
+    "/incidents/",
+    "/action-items/",
+    "/search/",
+    "/atom.xml",
+    "/sitemap.xml",
+    "/404.html",
+    "/teams/",
+    "/meetings/",
     "/templates/",
 ];
 
@@ -42,7 +50,10 @@ impl Renderer {
             files.push((file.name.clone(), text));
         }
         tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| Error::Theme { name: theme_error_name(&e), message: tera_message(&e) })?;
+            .map_err(|e| Error::Theme {
+                name: theme_error_name(&e),
+                message: tera_message(&e),
+            })?;
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which turns every URL into `&#x2F;` soup.
         tera.set_escape_fn(escape);
@@ -50,7 +61,10 @@ impl Renderer {
     }
 
     fn render(&self, name: &str, context: &Context) -> Result<String, Error> {
-        self.tera.render(name, context).map_err(|e| Error::Theme { name: name.to_string(), message: tera_message(&e) })
+        self.tera.render(name, context).map_err(|e| Error::Theme {
+            name: name.to_string(),
+            message: tera_message(&e),
+        })
     }
 }
 
@@ -210,7 +224,10 @@ impl<'a> Ctx<'a> {
                 docs_by_team.entry(team).or_default().push(i);
             }
         }
-        for list in reviews_by_template.iter_mut().chain(docs_by_team.values_mut()) {
+        for list in reviews_by_template
+            .iter_mut()
+            .chain(docs_by_team.values_mut())
+        {
             archive::sort_newest_first(site, list);
         }
         Ctx {
@@ -229,20 +246,32 @@ impl<'a> Ctx<'a> {
 
     fn doc_link(&self, i: usize) -> LinkView {
         let doc = &self.site.records[i].doc;
-        LinkView { title: doc.title.clone(), url: self.url(&doc.url) }
+        LinkView {
+            title: doc.title.clone(),
+            url: self.url(&doc.url),
+        }
     }
 
     fn team_link(&self, id: &str) -> LinkView {
         match self.site.teams.get(id) {
-            Some(team) => LinkView { title: team.name.clone(), url: self.url(&self.site.records[team.doc].doc.url) },
-            None => LinkView { title: id.to_string(), url: String::new() },
+            Some(team) => LinkView {
+                title: team.name.clone(),
+                url: self.url(&self.site.records[team.doc].doc.url),
+            },
+            None => LinkView {
+                title: id.to_string(),
+                url: String::new(),
+            },
         }
     }
 
     fn label(&self, i: usize) -> String {
         let record = &self.site.records[i];
         match record.doc.kind {
-            Kind::Review => self.site.template_of(record).map_or_else(|| "Review".into(), |t| t.label.clone()),
+            Kind::Review => self
+                .site
+                .template_of(record)
+                .map_or_else(|| "Review".into(), |t| t.label.clone()),
             kind => kind.label().to_string(),
         }
     }
@@ -257,8 +286,14 @@ impl<'a> Ctx<'a> {
             date: doc.date.map(|d| d.to_string()),
             label: self.label(i),
             severity: archive::string_field(record, "severity").map(str::to_string),
-            status: archive::string_field(record, "status").or_else(|| archive::string_field(record, "stage")).or_else(|| archive::string_field(record, "outcome")).map(str::to_string),
-            teams: archive::teams_of(record).iter().map(|t| self.team_link(t)).collect(),
+            status: archive::string_field(record, "status")
+                .or_else(|| archive::string_field(record, "stage"))
+                .or_else(|| archive::string_field(record, "outcome"))
+                .map(str::to_string),
+            teams: archive::teams_of(record)
+                .iter()
+                .map(|t| self.team_link(t))
+                .collect(),
             summary: doc.excerpt(),
             draft: doc.draft,
         }
@@ -278,15 +313,28 @@ impl<'a> Ctx<'a> {
             FieldValue::Date(d) => format!("<time datetime=\"{d}\">{d}</time>"),
             FieldValue::Datetime(dt) => {
                 let utc = dt.to_offset(time::UtcOffset::UTC);
-                format!("<time datetime=\"{}\">{} {:02}:{:02} UTC</time>", utc.date(), utc.date(), utc.hour(), utc.minute())
+                format!(
+                    "<time datetime=\"{}\">{} {:02}:{:02} UTC</time>",
+                    utc.date(),
+                    utc.date(),
+                    utc.hour(),
+                    utc.minute()
+                )
             }
             FieldValue::Url(u) => format!("<a href=\"{}\">{}</a>", escape(u), escape(u)),
             FieldValue::Team(r) => {
                 let link = self.team_link(&r.target);
-                format!("<a href=\"{}\">{}</a>", escape(&link.url), escape(&link.title))
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape(&link.url),
+                    escape(&link.title)
+                )
             }
             FieldValue::Page(r) => {
-                let (target, anchor) = r.target.split_once('#').map_or((r.target.as_str(), None), |(t, a)| (t, Some(a)));
+                let (target, anchor) = r
+                    .target
+                    .split_once('#')
+                    .map_or((r.target.as_str(), None), |(t, a)| (t, Some(a)));
                 match self.graph.lookup(target) {
                     Some(i) => {
                         let link = self.doc_link(i);
@@ -299,7 +347,11 @@ impl<'a> Ctx<'a> {
                     None => escape(&r.target),
                 }
             }
-            FieldValue::List(items) => items.iter().map(|v| self.field_html(v)).collect::<Vec<_>>().join(", "),
+            FieldValue::List(items) => items
+                .iter()
+                .map(|v| self.field_html(v))
+                .collect::<Vec<_>>()
+                .join(", "),
             FieldValue::ActionItems(items) => format!("{} action item(s)", items.len()),
             FieldValue::Metrics(items) => format!("{} metric(s)", items.len()),
         }
@@ -313,7 +365,11 @@ impl<'a> Ctx<'a> {
             due: item.due.map(|d| d.to_string()),
             status: item.status,
             overdue: row.overdue,
-            link: item.link.as_ref().and_then(|l| self.graph.lookup(&l.target)).map(|i| self.doc_link(i)),
+            link: item
+                .link
+                .as_ref()
+                .and_then(|l| self.graph.lookup(&l.target))
+                .map(|i| self.doc_link(i)),
             source: with_source.then(|| self.summary(row.source)),
         }
     }
@@ -343,7 +399,11 @@ impl<'a> Ctx<'a> {
             let marker_len = if is_href { HREF.len() } else { TEXT.len_utf8() };
             let after = &rest[pos + marker_len..];
             let digits = after.chars().take_while(char::is_ascii_digit).count();
-            let close = if is_href { after[digits..].starts_with(HREF) } else { after[digits..].starts_with(TEXT) };
+            let close = if is_href {
+                after[digits..].starts_with(HREF)
+            } else {
+                after[digits..].starts_with(TEXT)
+            };
             let n: Option<usize> = after[..digits].parse().ok().filter(|_| close);
             match n.and_then(|n| targets.get(n)) {
                 Some(target) if is_href => out.push_str(&escape(&self.href(i, target))),
@@ -362,7 +422,9 @@ impl<'a> Ctx<'a> {
 
     fn href(&self, this: usize, target: &Target) -> String {
         match target {
-            Target::Document { doc, anchor } if *doc == this => format!("#{}", anchor.as_deref().unwrap_or("")),
+            Target::Document { doc, anchor } if *doc == this => {
+                format!("#{}", anchor.as_deref().unwrap_or(""))
+            }
             Target::Document { doc, anchor } => {
                 let url = self.url(&self.site.records[*doc].doc.url);
                 match anchor {
@@ -377,7 +439,10 @@ impl<'a> Ctx<'a> {
 
     fn link_title(&self, target: &Target) -> String {
         match target {
-            Target::Document { doc, anchor: Some(anchor) } => {
+            Target::Document {
+                doc,
+                anchor: Some(anchor),
+            } => {
                 let doc = &self.site.records[*doc].doc;
                 match doc.markdown.headings.iter().find(|h| &h.id == anchor) {
                     Some(h) => format!("{} › {}", doc.title, h.text),
@@ -394,13 +459,22 @@ impl<'a> Ctx<'a> {
         let mut nav = Vec::new();
         let has = |kind: Kind| self.site.records.iter().any(|r| r.doc.kind == kind);
         if has(Kind::Playbook) {
-            nav.push(LinkView { title: "Meetings".into(), url: self.url("/meetings/") });
+            nav.push(LinkView {
+                title: "Meetings".into(),
+                url: self.url("/meetings/"),
+            });
         }
         if has(Kind::Template) {
-            nav.push(LinkView { title: "Templates".into(), url: self.url("/templates/") });
+            nav.push(LinkView {
+                title: "Templates".into(),
+                url: self.url("/templates/"),
+            });
         }
         if !self.incidents.is_empty() {
-            nav.push(LinkView { title: "Incidents".into(), url: self.url("/incidents/") });
+            nav.push(LinkView {
+                title: "Incidents".into(),
+                url: self.url("/incidents/"),
+            });
         }
         let mut folders: BTreeSet<&str> = BTreeSet::new();
         for r in &self.site.records {
@@ -412,33 +486,66 @@ impl<'a> Ctx<'a> {
             if ["meetings", "templates", "teams", "incidents"].contains(&folder) {
                 continue;
             }
-            nav.push(LinkView { title: self.section_title(folder), url: self.url(&format!("/{}/", markdown_segment_path(folder))) });
+            nav.push(LinkView {
+                title: self.section_title(folder),
+                url: self.url(&format!("/{}/", markdown_segment_path(folder))),
+            });
         }
         if has(Kind::Team) {
-            nav.push(LinkView { title: "Teams".into(), url: self.url("/teams/") });
+            nav.push(LinkView {
+                title: "Teams".into(),
+                url: self.url("/teams/"),
+            });
         }
-        if self.site.records.iter().any(|r| r.fields.0.iter().any(|(_, v)| matches!(v, FieldValue::ActionItems(_)))) {
-            nav.push(LinkView { title: "Action items".into(), url: self.url("/action-items/") });
+        if self.site.records.iter().any(|r| {
+            r.fields
+                .0
+                .iter()
+                .any(|(_, v)| matches!(v, FieldValue::ActionItems(_)))
+        }) {
+            nav.push(LinkView {
+                title: "Action items".into(),
+                url: self.url("/action-items/"),
+            });
         }
         nav
     }
 
     /// A folder's title: its `_index.md` title, the label of the template that claims it, or its name.
     fn section_title(&self, folder: &str) -> String {
-        if let Some(r) = self.site.records.iter().find(|r| r.doc.is_index() && r.doc.folder == folder) {
+        if let Some(r) = self
+            .site
+            .records
+            .iter()
+            .find(|r| r.doc.is_index() && r.doc.folder == folder)
+        {
             return r.doc.title.clone();
         }
-        if let Some(t) = self.site.templates.iter().find(|t| t.folder.as_deref() == Some(folder)) {
+        if let Some(t) = self
+            .site
+            .templates
+            .iter()
+            .find(|t| t.folder.as_deref() == Some(folder))
+        {
             return links::plural(&t.label);
         }
-        let name = folder.rsplit('/').next().unwrap_or(folder).replace(['-', '_'], " ");
+        let name = folder
+            .rsplit('/')
+            .next()
+            .unwrap_or(folder)
+            .replace(['-', '_'], " ");
         let mut c = name.chars();
-        c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+        c.next()
+            .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
     }
 }
 
 fn markdown_segment_path(folder: &str) -> String {
-    folder.split('/').map(crate::document::url_segment).collect::<Vec<_>>().join("/")
+    folder
+        .split('/')
+        .map(crate::document::url_segment)
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Escapes text for HTML text and attribute values.
@@ -469,8 +576,17 @@ fn format_number(f: f64) -> String {
 fn metric_view(m: &Metric) -> MetricView {
     let current = m.current();
     let trend = if m.series.len() >= 2 {
-        let (a, b) = (m.series[m.series.len() - 2].1, m.series[m.series.len() - 1].1);
-        Some(if b > a { "up" } else if b < a { "down" } else { "flat" })
+        let (a, b) = (
+            m.series[m.series.len() - 2].1,
+            m.series[m.series.len() - 1].1,
+        );
+        Some(if b > a {
+            "up"
+        } else if b < a {
+            "down"
+        } else {
+            "flat"
+        })
     } else {
         None
     };
@@ -536,7 +652,10 @@ pub fn render_site(site: &Site, graph: &LinkGraph, theme: &Theme) -> Result<Outp
         .filter_map(|t| t.folder.as_deref())
         .collect();
     for folder in &folders {
-        let has_index = site.records.iter().any(|r| r.doc.is_index() && &r.doc.folder == folder);
+        let has_index = site
+            .records
+            .iter()
+            .any(|r| r.doc.is_index() && &r.doc.folder == folder);
         let is_catalogue = folder == "incidents" && !ctx.incidents.is_empty();
         if !has_index && !is_catalogue {
             jobs.push(Job::Section(folder.clone()));
@@ -564,10 +683,22 @@ pub fn render_site(site: &Site, graph: &LinkGraph, theme: &Theme) -> Result<Outp
                 Job::Section(folder) => render_section(&ctx, &renderer, folder, None, context),
                 Job::Incidents => render_incidents(&ctx, &renderer, context),
                 Job::ActionItems => render_action_items(&ctx, &renderer, context),
-                Job::Home => render_home(&ctx, &renderer, None, simple_page(&site.config.title, &ctx.url("/")), context),
+                Job::Home => render_home(
+                    &ctx,
+                    &renderer,
+                    None,
+                    simple_page(&site.config.title, &ctx.url("/")),
+                    context,
+                ),
                 Job::NotFound => {
-                    context.insert("page", &simple_page("Page not found", &ctx.url("/404.html")));
-                    Ok(("404.html".to_string(), renderer.render("404.html", &context)?))
+                    context.insert(
+                        "page",
+                        &simple_page("Page not found", &ctx.url("/404.html")),
+                    );
+                    Ok((
+                        "404.html".to_string(),
+                        renderer.render("404.html", &context)?,
+                    ))
                 }
             }
         })
@@ -582,13 +713,20 @@ pub fn render_site(site: &Site, graph: &LinkGraph, theme: &Theme) -> Result<Outp
         }
         tree.insert(path, html.into_bytes());
     }
-    tree.insert("sitemap.xml".into(), sitemap(site, &ctx, &urls).into_bytes());
+    tree.insert(
+        "sitemap.xml".into(),
+        sitemap(site, &ctx, &urls).into_bytes(),
+    );
     for file in &theme.static_files {
         tree.insert(file.name.clone(), file.bytes.clone());
     }
     tree.insert(
         "syntax.css".into(),
-        crate::highlight::stylesheet(&site.config.highlight.light_theme, &site.config.highlight.dark_theme).into_bytes(),
+        crate::highlight::stylesheet(
+            &site.config.highlight.light_theme,
+            &site.config.highlight.dark_theme,
+        )
+        .into_bytes(),
     );
     Ok(tree)
 }
@@ -628,7 +766,12 @@ fn output_path(url: &str) -> String {
 /// Fields shown in a review's header rather than in its field table.
 const HEADER_FIELDS: &[&str] = &["severity", "status", "teams"];
 
-fn render_document(ctx: &Ctx<'_>, renderer: &Renderer, i: usize, mut context: Context) -> Result<(String, String), Error> {
+fn render_document(
+    ctx: &Ctx<'_>,
+    renderer: &Renderer,
+    i: usize,
+    mut context: Context,
+) -> Result<(String, String), Error> {
     let site = ctx.site;
     let record = &site.records[i];
     let doc = &record.doc;
@@ -647,12 +790,19 @@ fn render_document(ctx: &Ctx<'_>, renderer: &Renderer, i: usize, mut context: Co
         .headings
         .iter()
         .filter(|h| h.level == 2 || h.level == 3)
-        .map(|h| TocItem { level: h.level, id: h.id.clone(), text: h.text.clone() })
+        .map(|h| TocItem {
+            level: h.level,
+            id: h.id.clone(),
+            text: h.text.clone(),
+        })
         .collect();
     page.label = ctx.label(i);
     page.severity = archive::string_field(record, "severity").map(str::to_string);
     page.status = ctx.summary(i).status;
-    page.teams = archive::teams_of(record).iter().map(|t| ctx.team_link(t)).collect();
+    page.teams = archive::teams_of(record)
+        .iter()
+        .map(|t| ctx.team_link(t))
+        .collect();
     page.template = template.map(|t| ctx.doc_link(t.doc));
     page.meeting = template.and_then(|t| t.meeting).map(|m| ctx.doc_link(m));
 
@@ -662,10 +812,17 @@ fn render_document(ctx: &Ctx<'_>, renderer: &Renderer, i: usize, mut context: Co
             FieldValue::Metrics(metrics) => page.metrics.extend(metrics.iter().map(metric_view)),
             _ if doc.kind == Kind::Review && HEADER_FIELDS.contains(&name.as_str()) => {}
             _ if doc.kind == Kind::Team && name == "services" => {}
-            _ => page.fields.push(FieldRow { name: name.clone(), label: field_label(name), html: ctx.field_html(value) }),
+            _ => page.fields.push(FieldRow {
+                name: name.clone(),
+                label: field_label(name),
+                html: ctx.field_html(value),
+            }),
         }
     }
-    page.action_items = archive::items_of(site, i, record).iter().map(|row| ctx.item_view(row, false)).collect();
+    page.action_items = archive::items_of(site, i, record)
+        .iter()
+        .map(|row| ctx.item_view(row, false))
+        .collect();
     page.timings = timings(record);
     page.related = ctx.summaries(&ctx.graph.related[i]);
 
@@ -673,12 +830,24 @@ fn render_document(ctx: &Ctx<'_>, renderer: &Renderer, i: usize, mut context: Co
     let mut listed: BTreeSet<usize> = ctx.graph.related[i].iter().copied().collect();
     match doc.kind {
         Kind::Playbook => {
-            let templates: Vec<usize> = site.templates.iter().enumerate().filter(|(_, t)| t.meeting == Some(i)).map(|(t, _)| t).collect();
-            let mut archive_list: Vec<usize> = templates.iter().flat_map(|&t| ctx.reviews_by_template[t].iter().copied()).collect();
+            let templates: Vec<usize> = site
+                .templates
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.meeting == Some(i))
+                .map(|(t, _)| t)
+                .collect();
+            let mut archive_list: Vec<usize> = templates
+                .iter()
+                .flat_map(|&t| ctx.reviews_by_template[t].iter().copied())
+                .collect();
             archive::sort_newest_first(site, &mut archive_list);
             listed.extend(&archive_list);
             listed.extend(templates.iter().map(|&t| site.templates[t].doc));
-            let template_views: Vec<DocSummary> = templates.iter().map(|&t| ctx.summary(site.templates[t].doc)).collect();
+            let template_views: Vec<DocSummary> = templates
+                .iter()
+                .map(|&t| ctx.summary(site.templates[t].doc))
+                .collect();
             context.insert("templates", &template_views);
             context.insert("archive", &ctx.summaries(&archive_list));
         }
@@ -691,13 +860,22 @@ fn render_document(ctx: &Ctx<'_>, renderer: &Renderer, i: usize, mut context: Co
                     .schema
                     .fields
                     .iter()
-                    .map(|f| SchemaFieldView { name: f.name.clone(), ty: f.ty.name(), required: f.required, help: f.help.clone() })
+                    .map(|f| SchemaFieldView {
+                        name: f.name.clone(),
+                        ty: f.ty.name(),
+                        required: f.required,
+                        help: f.help.clone(),
+                    })
                     .collect();
                 let sections: Vec<SectionView> = tpl
                     .schema
                     .sections
                     .iter()
-                    .map(|s| SectionView { heading: s.heading.clone(), prompt: s.prompt.clone(), required: s.required })
+                    .map(|s| SectionView {
+                        heading: s.heading.clone(),
+                        prompt: s.prompt.clone(),
+                        required: s.required,
+                    })
                     .collect();
                 context.insert("schema_fields", &fields);
                 context.insert("sections", &sections);
@@ -709,21 +887,42 @@ fn render_document(ctx: &Ctx<'_>, renderer: &Renderer, i: usize, mut context: Co
         }
         Kind::Team => {
             let team = site.teams.values().find(|t| t.doc == i);
-            let naming = team.and_then(|t| ctx.docs_by_team.get(&t.id)).cloned().unwrap_or_default();
+            let naming = team
+                .and_then(|t| ctx.docs_by_team.get(&t.id))
+                .cloned()
+                .unwrap_or_default();
             listed.extend(&naming);
             let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
             for &d in &naming {
-                groups.entry(links::group_label(site, d)).or_default().push(d);
+                groups
+                    .entry(links::group_label(site, d))
+                    .or_default()
+                    .push(d);
             }
-            let groups: Vec<Group> = groups.into_iter().map(|(label, items)| Group { label, items: ctx.summaries(&items) }).collect();
+            let groups: Vec<Group> = groups
+                .into_iter()
+                .map(|(label, items)| Group {
+                    label,
+                    items: ctx.summaries(&items),
+                })
+                .collect();
             let team_id = team.map(|t| t.id.as_str()).unwrap_or_default();
             let mut open_rows: Vec<archive::ActionRow<'_>> = archive::action_items(site)
                 .into_iter()
-                .filter(|row| row.item.status == ItemStatus::Open && row.teams.iter().any(|t| t == team_id))
+                .filter(|row| {
+                    row.item.status == ItemStatus::Open && row.teams.iter().any(|t| t == team_id)
+                })
                 .collect();
             archive::sort_items(&mut open_rows);
-            let open: Vec<ItemView> = open_rows.iter().map(|row| ctx.item_view(row, true)).collect();
-            let incidents: Vec<usize> = naming.iter().copied().filter(|d| ctx.incidents.contains(d)).collect();
+            let open: Vec<ItemView> = open_rows
+                .iter()
+                .map(|row| ctx.item_view(row, true))
+                .collect();
+            let incidents: Vec<usize> = naming
+                .iter()
+                .copied()
+                .filter(|d| ctx.incidents.contains(d))
+                .collect();
             context.insert("members", &team.map(|t| &t.members));
             context.insert("team_name", &team.map(|t| t.name.clone()));
             context.insert("oncall", &doc.front.str("oncall"));
@@ -755,21 +954,30 @@ fn render_document(ctx: &Ctx<'_>, renderer: &Renderer, i: usize, mut context: Co
         Kind::Team => "team.html",
         _ => "page.html",
     };
-    Ok((output_path(&doc.url), renderer.render(template_name, &context)?))
+    Ok((
+        output_path(&doc.url),
+        renderer.render(template_name, &context)?,
+    ))
 }
 
 fn backlink_groups(ctx: &Ctx<'_>, i: usize, listed: &BTreeSet<usize>) -> Vec<Group> {
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for &b in &ctx.graph.backlinks[i] {
         if !listed.contains(&b) && !ctx.site.records[b].doc.is_index() {
-            groups.entry(links::group_label(ctx.site, b)).or_default().push(b);
+            groups
+                .entry(links::group_label(ctx.site, b))
+                .or_default()
+                .push(b);
         }
     }
     groups
         .into_iter()
         .map(|(label, mut items)| {
             archive::sort_newest_first(ctx.site, &mut items);
-            Group { label, items: ctx.summaries(&items) }
+            Group {
+                label,
+                items: ctx.summaries(&items),
+            }
         })
         .collect()
 }
@@ -777,7 +985,8 @@ fn backlink_groups(ctx: &Ctx<'_>, i: usize, listed: &BTreeSet<usize>) -> Vec<Gro
 fn field_label(name: &str) -> String {
     let words = name.replace('_', " ");
     let mut c = words.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 /// Time to detect and to resolve, for documents with `started`, `detected` and `resolved` datetimes.
@@ -792,17 +1001,29 @@ fn timings(record: &crate::site::Record) -> Vec<FieldRow> {
         if minutes < 0 {
             return None;
         }
-        Some(if minutes < 120 { format!("{minutes} min") } else { format!("{} h {} min", minutes / 60, minutes % 60) })
+        Some(if minutes < 120 {
+            format!("{minutes} min")
+        } else {
+            format!("{} h {} min", minutes / 60, minutes % 60)
+        })
     };
     if let (Some(s), Some(d)) = (at("started"), at("detected"))
         && let Some(t) = span(s, d)
     {
-        rows.push(FieldRow { name: "time_to_detect".into(), label: "Time to detect".into(), html: escape(&t) });
+        rows.push(FieldRow {
+            name: "time_to_detect".into(),
+            label: "Time to detect".into(),
+            html: escape(&t),
+        });
     }
     if let (Some(s), Some(r)) = (at("started"), at("resolved"))
         && let Some(t) = span(s, r)
     {
-        rows.push(FieldRow { name: "time_to_resolve".into(), label: "Time to resolve".into(), html: escape(&t) });
+        rows.push(FieldRow {
+            name: "time_to_resolve".into(),
+            label: "Time to resolve".into(),
+            html: escape(&t),
+        });
     }
     rows
 }
@@ -814,7 +1035,13 @@ struct Subsection {
     count: usize,
 }
 
-fn render_section(ctx: &Ctx<'_>, renderer: &Renderer, folder: &str, index_doc: Option<usize>, mut context: Context) -> Result<(String, String), Error> {
+fn render_section(
+    ctx: &Ctx<'_>,
+    renderer: &Renderer,
+    folder: &str,
+    index_doc: Option<usize>,
+    mut context: Context,
+) -> Result<(String, String), Error> {
     let site = ctx.site;
     let url = format!("/{}/", markdown_segment_path(folder));
     if index_doc.is_none() {
@@ -842,7 +1069,9 @@ fn render_section(ctx: &Ctx<'_>, renderer: &Renderer, folder: &str, index_doc: O
     } else {
         children.sort_by(|&a, &b| {
             let (da, db) = (&site.records[a].doc, &site.records[b].doc);
-            da.weight.cmp(&db.weight).then_with(|| da.title.to_lowercase().cmp(&db.title.to_lowercase()))
+            da.weight
+                .cmp(&db.weight)
+                .then_with(|| da.title.to_lowercase().cmp(&db.title.to_lowercase()))
         });
     }
     let prefix = format!("{folder}/");
@@ -855,12 +1084,19 @@ fn render_section(ctx: &Ctx<'_>, renderer: &Renderer, folder: &str, index_doc: O
     }
     let subsections: Vec<Subsection> = subs
         .into_iter()
-        .map(|(f, count)| Subsection { title: ctx.section_title(&f), url: ctx.url(&format!("/{}/", markdown_segment_path(&f))), count })
+        .map(|(f, count)| Subsection {
+            title: ctx.section_title(&f),
+            url: ctx.url(&format!("/{}/", markdown_segment_path(&f))),
+            count,
+        })
         .collect();
     context.insert("children", &ctx.summaries(&children));
     context.insert("subsections", &subsections);
     context.insert("dated", &dated);
-    Ok((output_path(&url), renderer.render("section.html", &context)?))
+    Ok((
+        output_path(&url),
+        renderer.render("section.html", &context)?,
+    ))
 }
 
 #[derive(Serialize)]
@@ -871,7 +1107,11 @@ struct YearRow {
     incidents: Vec<DocSummary>,
 }
 
-fn render_incidents(ctx: &Ctx<'_>, renderer: &Renderer, mut context: Context) -> Result<(String, String), Error> {
+fn render_incidents(
+    ctx: &Ctx<'_>,
+    renderer: &Renderer,
+    mut context: Context,
+) -> Result<(String, String), Error> {
     let site = ctx.site;
     let levels = archive::severity_levels(site);
     let years = archive::incidents_by_year(site, &ctx.incidents, &levels);
@@ -889,9 +1129,20 @@ fn render_incidents(ctx: &Ctx<'_>, renderer: &Renderer, mut context: Context) ->
                 .collect(),
         })
         .collect();
-    let undated: Vec<DocSummary> = ctx.incidents.iter().filter(|&&i| site.records[i].doc.date.is_none()).map(|&i| ctx.summary(i)).collect();
-    let index = site.records.iter().position(|r| r.doc.is_index() && r.doc.folder == "incidents");
-    let mut page = simple_page(index.map_or("Incidents", |i| site.records[i].doc.title.as_str()), &ctx.url("/incidents/"));
+    let undated: Vec<DocSummary> = ctx
+        .incidents
+        .iter()
+        .filter(|&&i| site.records[i].doc.date.is_none())
+        .map(|&i| ctx.summary(i))
+        .collect();
+    let index = site
+        .records
+        .iter()
+        .position(|r| r.doc.is_index() && r.doc.folder == "incidents");
+    let mut page = simple_page(
+        index.map_or("Incidents", |i| site.records[i].doc.title.as_str()),
+        &ctx.url("/incidents/"),
+    );
     page.kind = Kind::Section;
     if let Some(i) = index {
         page.content = ctx.fill_links(i);
@@ -909,41 +1160,80 @@ fn render_incidents(ctx: &Ctx<'_>, renderer: &Renderer, mut context: Context) ->
     context.insert("totals", &totals);
     context.insert("total", &ctx.incidents.len());
     context.insert("undated", &undated);
-    Ok(("incidents/index.html".into(), renderer.render("incidents.html", &context)?))
+    Ok((
+        "incidents/index.html".into(),
+        renderer.render("incidents.html", &context)?,
+    ))
 }
 
-fn render_action_items(ctx: &Ctx<'_>, renderer: &Renderer, mut context: Context) -> Result<(String, String), Error> {
+fn render_action_items(
+    ctx: &Ctx<'_>,
+    renderer: &Renderer,
+    mut context: Context,
+) -> Result<(String, String), Error> {
     let rows = archive::action_items(ctx.site);
     let items: Vec<ItemView> = rows.iter().map(|r| ctx.item_view(r, true)).collect();
-    let open = rows.iter().filter(|r| r.item.status == ItemStatus::Open).count();
+    let open = rows
+        .iter()
+        .filter(|r| r.item.status == ItemStatus::Open)
+        .count();
     let overdue = rows.iter().filter(|r| r.overdue).count();
-    let unowned = rows.iter().filter(|r| r.item.status == ItemStatus::Open && (r.item.owner.is_none() || r.item.due.is_none())).count();
+    let unowned = rows
+        .iter()
+        .filter(|r| {
+            r.item.status == ItemStatus::Open && (r.item.owner.is_none() || r.item.due.is_none())
+        })
+        .count();
     let mut page = simple_page("Action items", &ctx.url("/action-items/"));
     page.kind = Kind::Section;
-    page.summary = Some("Every follow-up from every review: open ones first, overdue ones marked.".into());
+    page.summary =
+        Some("Every follow-up from every review: open ones first, overdue ones marked.".into());
     context.insert("page", &page);
     context.insert("items", &items);
     context.insert("open_count", &open);
     context.insert("overdue_count", &overdue);
     context.insert("unowned_count", &unowned);
-    Ok(("action-items/index.html".into(), renderer.render("section.html", &context)?))
+    Ok((
+        "action-items/index.html".into(),
+        renderer.render("section.html", &context)?,
+    ))
 }
 
-fn render_home(ctx: &Ctx<'_>, renderer: &Renderer, i: Option<usize>, mut page: PageView, mut context: Context) -> Result<(String, String), Error> {
+fn render_home(
+    ctx: &Ctx<'_>,
+    renderer: &Renderer,
+    i: Option<usize>,
+    mut page: PageView,
+    mut context: Context,
+) -> Result<(String, String), Error> {
     let site = ctx.site;
     if let Some(i) = i {
         page.content = ctx.fill_links(i);
     }
     page.kind = Kind::Home;
     let of_kind = |kind: Kind| -> Vec<usize> {
-        let mut list: Vec<usize> = site.records.iter().enumerate().filter(|(_, r)| r.doc.kind == kind).map(|(i, _)| i).collect();
+        let mut list: Vec<usize> = site
+            .records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.doc.kind == kind)
+            .map(|(i, _)| i)
+            .collect();
         list.sort_by(|&a, &b| {
             let (da, db) = (&site.records[a].doc, &site.records[b].doc);
-            da.weight.cmp(&db.weight).then_with(|| da.title.cmp(&db.title))
+            da.weight
+                .cmp(&db.weight)
+                .then_with(|| da.title.cmp(&db.title))
         });
         list
     };
-    let mut recent: Vec<usize> = site.records.iter().enumerate().filter(|(_, r)| r.doc.kind == Kind::Review).map(|(i, _)| i).collect();
+    let mut recent: Vec<usize> = site
+        .records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.doc.kind == Kind::Review)
+        .map(|(i, _)| i)
+        .collect();
     archive::sort_newest_first(site, &mut recent);
     recent.truncate(8);
     let rows = archive::action_items(site);
@@ -953,14 +1243,29 @@ fn render_home(ctx: &Ctx<'_>, renderer: &Renderer, i: Option<usize>, mut page: P
     context.insert("teams", &ctx.summaries(&of_kind(Kind::Team)));
     context.insert("recent", &ctx.summaries(&recent));
     context.insert("incident_count", &ctx.incidents.len());
-    context.insert("open_count", &rows.iter().filter(|r| r.item.status == ItemStatus::Open).count());
+    context.insert(
+        "open_count",
+        &rows
+            .iter()
+            .filter(|r| r.item.status == ItemStatus::Open)
+            .count(),
+    );
     context.insert("overdue_count", &rows.iter().filter(|r| r.overdue).count());
-    Ok(("index.html".into(), renderer.render("index.html", &context)?))
+    Ok((
+        "index.html".into(),
+        renderer.render("index.html", &context)?,
+    ))
 }
 
 fn sitemap(site: &Site, ctx: &Ctx<'_>, urls: &[String]) -> String {
-    let dates: HashMap<&str, String> = site.records.iter().filter_map(|r| r.doc.date.map(|d| (r.doc.url.as_str(), d.to_string()))).collect();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let dates: HashMap<&str, String> = site
+        .records
+        .iter()
+        .filter_map(|r| r.doc.date.map(|d| (r.doc.url.as_str(), d.to_string())))
+        .collect();
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     let mut sorted: Vec<&String> = urls.iter().collect();
     sorted.sort();
     for url in sorted {

@@ -89,8 +89,20 @@ impl FieldType {
 }
 
 pub const TYPE_NAMES: &[&str] = &[
-    "string", "text", "int", "float", "bool", "date", "datetime", "enum", "url", "team", "page",
-    "list", "action_items", "metrics",
+    "string",
+    "text",
+    "int",
+    "float",
+    "bool",
+    "date",
+    "datetime",
+    "enum",
+    "url",
+    "team",
+    "page",
+    "list",
+    "action_items",
+    "metrics",
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -126,8 +138,20 @@ pub const COMMON_KEYS: &[&str] = &[
 
 /// Keys only a template's own front matter may set, besides `fields` and `sections`.
 pub const TEMPLATE_KEYS: &[&str] = &[
-    "title", "id", "slug", "date", "draft", "summary", "related", "weight", "folder", "meeting",
-    "label", "id_format", "fields", "sections",
+    "title",
+    "id",
+    "slug",
+    "date",
+    "draft",
+    "summary",
+    "related",
+    "weight",
+    "folder",
+    "meeting",
+    "label",
+    "id_format",
+    "fields",
+    "sections",
 ];
 
 /// Typed, validated field values of one document, in template order.
@@ -235,7 +259,11 @@ impl Schema {
                 let hint = suggest(&entry.key, TEMPLATE_KEYS.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("template keys are: {}", TEMPLATE_KEYS.join(", ")));
-                check.error_with(&entry.key_span, format!("unknown template key `{}`", entry.key), hint);
+                check.error_with(
+                    &entry.key_span,
+                    format!("unknown template key `{}`", entry.key),
+                    hint,
+                );
             }
         }
         match table.get("fields").map(|n| (&n.value, n)) {
@@ -247,7 +275,10 @@ impl Schema {
                     }
                 }
             }
-            Some((_, node)) => check.error(&node.span, "`fields` must be a table of field definitions, e.g. `[fields.severity]`"),
+            Some((_, node)) => check.error(
+                &node.span,
+                "`fields` must be a table of field definitions, e.g. `[fields.severity]`",
+            ),
         }
         let mut sections = Vec::new();
         match table.get("sections").map(|n| (&n.value, n)) {
@@ -255,7 +286,10 @@ impl Schema {
             Some((Value::Array(items), _)) => {
                 for item in items {
                     let Value::Table(t) = &item.value else {
-                        check.error(&item.span, "each `[[sections]]` entry must be a table with `heading` and `prompt`");
+                        check.error(
+                            &item.span,
+                            "each `[[sections]]` entry must be a table with `heading` and `prompt`",
+                        );
                         continue;
                     };
                     let Some(heading) = t.str("heading") else {
@@ -269,7 +303,10 @@ impl Schema {
                     });
                 }
             }
-            Some((_, node)) => check.error(&node.span, "`sections` must be an array of tables: `[[sections]]`"),
+            Some((_, node)) => check.error(
+                &node.span,
+                "`sections` must be an array of tables: `[[sections]]`",
+            ),
         }
         Schema {
             fields,
@@ -300,7 +337,10 @@ impl Schema {
         };
         Schema {
             fields: vec![
-                text("cadence", "How often and how long, e.g. \"Weekly, 60 minutes\"."),
+                text(
+                    "cadence",
+                    "How often and how long, e.g. \"Weekly, 60 minutes\".",
+                ),
                 text("owner", "The role that runs the meeting."),
                 text("attendees", "Who comes."),
             ],
@@ -323,7 +363,11 @@ impl Schema {
                 field("name", FieldType::String, "Display name, if not the title."),
                 field("oncall", FieldType::String, "On-call alias."),
                 field("channel", FieldType::String, "Where to reach the team."),
-                field("services", FieldType::List(Box::new(FieldType::String)), "Services the team owns."),
+                field(
+                    "services",
+                    FieldType::List(Box::new(FieldType::String)),
+                    "Services the team owns.",
+                ),
                 // Members are validated by `members` below: handle, name, role.
             ],
             sections: Vec::new(),
@@ -335,7 +379,12 @@ impl Schema {
     }
 
     /// Checks `table` (a document's front matter) and its `##` headings; returns typed fields.
-    pub fn validate(&self, table: &Table, headings: &[(String, usize)], check: &mut Checker<'_>) -> Fields {
+    pub fn validate(
+        &self,
+        table: &Table,
+        headings: &[(String, usize)],
+        check: &mut Checker<'_>,
+    ) -> Fields {
         let mut fields = Vec::new();
         for entry in table.iter() {
             let key = entry.key.as_str();
@@ -355,7 +404,11 @@ impl Schema {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!(
                         "the template declares: {}",
-                        self.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                        self.fields
+                            .iter()
+                            .map(|f| f.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 check.error_with(&entry.key_span, format!("unknown field `{key}`"), hint);
@@ -364,12 +417,20 @@ impl Schema {
         let fm_start = table.0.first().map_or(0, |e| e.key_span.start);
         for def in self.fields.iter().filter(|f| f.required) {
             if table.get(&def.name).is_none() {
-                let mut hint = format!("add `{} = {}` to the front matter", def.name, def.ty.example());
+                let mut hint = format!(
+                    "add `{} = {}` to the front matter",
+                    def.name,
+                    def.ty.example()
+                );
                 if !def.help.is_empty() {
                     hint.push_str(": ");
                     hint.push_str(&def.help);
                 }
-                check.error_with(&(fm_start..fm_start), format!("missing required field `{}` ({})", def.name, def.ty.name()), hint);
+                check.error_with(
+                    &(fm_start..fm_start),
+                    format!("missing required field `{}` ({})", def.name, def.ty.name()),
+                    hint,
+                );
             }
         }
         self.check_sections(headings, check);
@@ -397,7 +458,12 @@ impl Schema {
 
 fn field_def(name: &str, node: &Node, check: &mut Checker<'_>) -> Option<FieldDef> {
     let Value::Table(t) = &node.value else {
-        check.error(&node.span, format!("field `{name}` must be a table, e.g. `[fields.{name}]` with `type = \"string\"`"));
+        check.error(
+            &node.span,
+            format!(
+                "field `{name}` must be a table, e.g. `[fields.{name}]` with `type = \"string\"`"
+            ),
+        );
         return None;
     };
     let Some(type_name) = t.str("type") else {
@@ -416,7 +482,10 @@ fn field_def(name: &str, node: &Node, check: &mut Checker<'_>) -> Option<FieldDe
                 _ => Vec::new(),
             };
             if values.is_empty() {
-                check.error(&type_span, format!("enum field `{name}` needs `values = [\"a\", \"b\"]`"));
+                check.error(
+                    &type_span,
+                    format!("enum field `{name}` needs `values = [\"a\", \"b\"]`"),
+                );
                 return None;
             }
             return Some(FieldType::Enum(values));
@@ -427,7 +496,11 @@ fn field_def(name: &str, node: &Node, check: &mut Checker<'_>) -> Option<FieldDe
                 let hint = suggest(type_name, TYPE_NAMES.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("one of: {}", TYPE_NAMES.join(", ")));
-                check.error_with(&type_span, format!("unknown field type `{type_name}`"), hint);
+                check.error_with(
+                    &type_span,
+                    format!("unknown field type `{type_name}`"),
+                    hint,
+                );
                 None
             }
         }
@@ -468,7 +541,10 @@ fn check_common(key: &str, node: &Node, check: &mut Checker<'_>) {
         };
         check.error(
             &node.span,
-            format!("`{key}` must be {expected}, found {}", describe(&node.value)),
+            format!(
+                "`{key}` must be {expected}, found {}",
+                describe(&node.value)
+            ),
         );
     }
 }
@@ -481,16 +557,26 @@ fn describe(value: &Value) -> String {
 }
 
 /// Checks one value against its declared type.
-fn check_value(ty: &FieldType, node: &Node, name: &str, check: &mut Checker<'_>) -> Option<FieldValue> {
+fn check_value(
+    ty: &FieldType,
+    node: &Node,
+    name: &str,
+    check: &mut Checker<'_>,
+) -> Option<FieldValue> {
     let mismatch = |check: &mut Checker<'_>, expected: &str| {
         check.error(
             &node.span,
-            format!("field `{name}` must be {expected}, found {}", describe(&node.value)),
+            format!(
+                "field `{name}` must be {expected}, found {}",
+                describe(&node.value)
+            ),
         );
         None
     };
     match (ty, &node.value) {
-        (FieldType::String | FieldType::Text, Value::String(s)) => Some(FieldValue::String(s.clone())),
+        (FieldType::String | FieldType::Text, Value::String(s)) => {
+            Some(FieldValue::String(s.clone()))
+        }
         (FieldType::String | FieldType::Text, _) => mismatch(check, "a string"),
         (FieldType::Int, Value::Integer(i)) => Some(FieldValue::Int(*i)),
         (FieldType::Int, _) => mismatch(check, "an integer"),
@@ -517,7 +603,10 @@ fn check_value(ty: &FieldType, node: &Node, name: &str, check: &mut Checker<'_>)
                 };
                 check.error_with(
                     &node.span,
-                    format!("field `{name}` is `{s}`, which is not one of: {}", values.join(", ")),
+                    format!(
+                        "field `{name}` is `{s}`, which is not one of: {}",
+                        values.join(", ")
+                    ),
                     hint,
                 );
                 None
@@ -549,13 +638,21 @@ fn check_value(ty: &FieldType, node: &Node, name: &str, check: &mut Checker<'_>)
                 .collect(),
         )),
         // A single value where a list is expected is a common slip; accept it as a list of one.
-        (FieldType::List(of), _) => check_value(of, node, name, check).map(|v| FieldValue::List(vec![v])),
+        (FieldType::List(of), _) => {
+            check_value(of, node, name, check).map(|v| FieldValue::List(vec![v]))
+        }
         (FieldType::ActionItems, Value::Array(items)) => Some(FieldValue::ActionItems(
-            items.iter().filter_map(|item| action_item(item, name, check)).collect(),
+            items
+                .iter()
+                .filter_map(|item| action_item(item, name, check))
+                .collect(),
         )),
         (FieldType::ActionItems, _) => mismatch(check, "a list of tables: `[[action_items]]`"),
         (FieldType::Metrics, Value::Array(items)) => Some(FieldValue::Metrics(
-            items.iter().filter_map(|item| metric(item, name, check)).collect(),
+            items
+                .iter()
+                .filter_map(|item| metric(item, name, check))
+                .collect(),
         )),
         (FieldType::Metrics, _) => mismatch(check, &format!("a list of tables: `[[{name}]]`")),
     }
@@ -565,7 +662,10 @@ const ACTION_ITEM_KEYS: &[&str] = &["title", "owner", "due", "status", "link"];
 
 fn action_item(node: &Node, name: &str, check: &mut Checker<'_>) -> Option<ActionItem> {
     let Value::Table(t) = &node.value else {
-        check.error(&node.span, format!("each entry of `{name}` must be a table with title, owner, due and status"));
+        check.error(
+            &node.span,
+            format!("each entry of `{name}` must be a table with title, owner, due and status"),
+        );
         return None;
     };
     unknown_keys(t, ACTION_ITEM_KEYS, name, check);
@@ -601,19 +701,33 @@ fn action_item(node: &Node, name: &str, check: &mut Checker<'_>) -> Option<Actio
     };
     let link = t.get("link").and_then(|n| match &n.value {
         Value::String(s) if s.contains("://") => None,
-        Value::String(s) => Some(Reference { target: s.clone(), span: n.span.clone() }),
+        Value::String(s) => Some(Reference {
+            target: s.clone(),
+            span: n.span.clone(),
+        }),
         _ => None,
     });
     Some(ActionItem {
         title: title.to_string(),
-        owner: t.str("owner").filter(|s| !s.trim().is_empty()).map(str::to_string),
+        owner: t
+            .str("owner")
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string),
         due,
         status,
         link,
     })
 }
 
-const METRIC_KEYS: &[&str] = &["name", "unit", "goal", "direction", "team", "value", "series"];
+const METRIC_KEYS: &[&str] = &[
+    "name",
+    "unit",
+    "goal",
+    "direction",
+    "team",
+    "value",
+    "series",
+];
 
 fn number(node: &Node) -> Option<f64> {
     match node.value {
@@ -637,7 +751,13 @@ fn metric(node: &Node, name: &str, check: &mut Checker<'_>) -> Option<Metric> {
         let n = t.get(key)?;
         let v = number(n);
         if v.is_none() {
-            check.error(&n.span, format!("`{key}` of metric \"{metric_name}\" must be a number, found {}", describe(&n.value)));
+            check.error(
+                &n.span,
+                format!(
+                    "`{key}` of metric \"{metric_name}\" must be a number, found {}",
+                    describe(&n.value)
+                ),
+            );
         }
         v
     };
@@ -647,7 +767,9 @@ fn metric(node: &Node, name: &str, check: &mut Checker<'_>) -> Option<Metric> {
         None | Some("up") => Direction::Up,
         Some("down") => Direction::Down,
         Some(other) => {
-            let span = t.get("direction").map_or(node.span.clone(), |n| n.span.clone());
+            let span = t
+                .get("direction")
+                .map_or(node.span.clone(), |n| n.span.clone());
             check.error(&span, format!("`direction` of metric \"{metric_name}\" must be \"up\" or \"down\", found \"{other}\""));
             Direction::Up
         }
@@ -673,7 +795,10 @@ fn metric(node: &Node, name: &str, check: &mut Checker<'_>) -> Option<Metric> {
         }
     }
     let team = t.get("team").and_then(|n| match &n.value {
-        Value::String(s) => Some(Reference { target: s.clone(), span: n.span.clone() }),
+        Value::String(s) => Some(Reference {
+            target: s.clone(),
+            span: n.span.clone(),
+        }),
         _ => None,
     });
     Some(Metric {
@@ -693,7 +818,11 @@ fn unknown_keys(t: &Table, allowed: &[&str], name: &str, check: &mut Checker<'_>
             let hint = suggest(&e.key, allowed.iter().copied())
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| format!("entries of `{name}` take: {}", allowed.join(", ")));
-            check.error_with(&e.key_span, format!("unknown key `{}` in `{name}`", e.key), hint);
+            check.error_with(
+                &e.key_span,
+                format!("unknown key `{}` in `{name}`", e.key),
+                hint,
+            );
         }
     }
 }
@@ -722,7 +851,11 @@ mod tests {
 
     fn schema() -> Schema {
         let t = table(TEMPLATE);
-        let mut c = Checker { path: "t.md", text: TEMPLATE, diagnostics: vec![] };
+        let mut c = Checker {
+            path: "t.md",
+            text: TEMPLATE,
+            diagnostics: vec![],
+        };
         let s = Schema::from_template(&t, &mut c);
         assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
         s
@@ -730,10 +863,17 @@ mod tests {
 
     fn check(review: &str, headings: &[&str]) -> Vec<String> {
         let t = table(review);
-        let mut c = Checker { path: "r.md", text: review, diagnostics: vec![] };
+        let mut c = Checker {
+            path: "r.md",
+            text: review,
+            diagnostics: vec![],
+        };
         let heads: Vec<(String, usize)> = headings.iter().map(|h| (h.to_string(), 2)).collect();
         schema().validate(&t, &heads, &mut c);
-        c.diagnostics.iter().map(|d| format!("{}:{} {}", d.line, d.column, d.message)).collect()
+        c.diagnostics
+            .iter()
+            .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
+            .collect()
     }
 
     #[test]
@@ -762,12 +902,18 @@ mod tests {
     #[test]
     fn missing_required_field() {
         let got = check("+++\ntitle = \"x\"\n+++\n", &["Summary"]);
-        assert_eq!(got, vec!["2:1 missing required field `severity` (enum (sev1, sev2))"]);
+        assert_eq!(
+            got,
+            vec!["2:1 missing required field `severity` (enum (sev1, sev2))"]
+        );
     }
 
     #[test]
     fn suggestions_find_typos() {
-        assert_eq!(suggest("paymnets", ["payments", "edge"].into_iter()), Some("payments"));
+        assert_eq!(
+            suggest("paymnets", ["payments", "edge"].into_iter()),
+            Some("payments")
+        );
         assert_eq!(suggest("zzz", ["payments", "edge"].into_iter()), None);
     }
 }

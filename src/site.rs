@@ -78,7 +78,12 @@ impl Site {
 }
 
 /// Classifies and validates `docs`; returns the site and every problem found.
-pub fn assemble(docs: Vec<Document>, config: Config, today: Date, drafts: Drafts) -> (Site, Vec<Diagnostic>) {
+pub fn assemble(
+    docs: Vec<Document>,
+    config: Config,
+    today: Date,
+    drafts: Drafts,
+) -> (Site, Vec<Diagnostic>) {
     let docs: Vec<Document> = docs
         .into_iter()
         .filter(|d| drafts == Drafts::Include || !d.draft)
@@ -87,19 +92,36 @@ pub fn assemble(docs: Vec<Document>, config: Config, today: Date, drafts: Drafts
 
     // Templates first: every review is checked against one.
     let mut templates = Vec::new();
-    for (i, doc) in docs.iter().enumerate().filter(|(_, d)| d.kind == Kind::Template && !d.stub) {
-        let mut check = Checker { path: &doc.path, text: &doc.text, diagnostics: Vec::new() };
+    for (i, doc) in docs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kind == Kind::Template && !d.stub)
+    {
+        let mut check = Checker {
+            path: &doc.path,
+            text: &doc.text,
+            diagnostics: Vec::new(),
+        };
         let schema = Schema::from_template(&doc.front, &mut check);
         diagnostics.extend(check.diagnostics);
         let meeting = doc.front.entry("meeting").and_then(|e| {
             let target = e.node.value.display();
             let found = docs.iter().position(|d| {
-                d.kind == Kind::Playbook && (d.id == target || d.rel == target || d.rel == format!("meetings/{target}"))
+                d.kind == Kind::Playbook
+                    && (d.id == target || d.rel == target || d.rel == format!("meetings/{target}"))
             });
             if found.is_none() {
-                let playbooks = docs.iter().filter(|d| d.kind == Kind::Playbook).map(|d| d.id.as_str());
-                let mut d = Diagnostic::error(&doc.path, format!("`meeting = \"{target}\"`: no playbook with that id in content/meetings/"))
-                    .at(&doc.text, e.node.span.start);
+                let playbooks = docs
+                    .iter()
+                    .filter(|d| d.kind == Kind::Playbook)
+                    .map(|d| d.id.as_str());
+                let mut d = Diagnostic::error(
+                    &doc.path,
+                    format!(
+                        "`meeting = \"{target}\"`: no playbook with that id in content/meetings/"
+                    ),
+                )
+                .at(&doc.text, e.node.span.start);
                 if let Some(s) = suggest(&target, playbooks) {
                     d = d.with_suggestion(format!("did you mean `{s}`?"));
                 }
@@ -111,9 +133,15 @@ pub fn assemble(docs: Vec<Document>, config: Config, today: Date, drafts: Drafts
             doc: i,
             id: doc.id.clone(),
             schema,
-            folder: doc.front.str("folder").map(|f| f.trim_matches('/').to_string()),
+            folder: doc
+                .front
+                .str("folder")
+                .map(|f| f.trim_matches('/').to_string()),
             meeting,
-            label: doc.front.str("label").map_or_else(|| doc.title.clone(), str::to_string),
+            label: doc
+                .front
+                .str("label")
+                .map_or_else(|| doc.title.clone(), str::to_string),
             id_format: doc.front.str("id_format").map(str::to_string),
         });
     }
@@ -143,7 +171,11 @@ pub fn assemble(docs: Vec<Document>, config: Config, today: Date, drafts: Drafts
     let results: Vec<(Record, Vec<Diagnostic>)> = docs
         .into_par_iter()
         .map(|mut doc| {
-            let mut check = Checker { path: &doc.path, text: &doc.text, diagnostics: Vec::new() };
+            let mut check = Checker {
+                path: &doc.path,
+                text: &doc.text,
+                diagnostics: Vec::new(),
+            };
             let template = if doc.kind == Kind::Page && !doc.stub {
                 find_template(&doc, &templates, &claims, &mut check)
             } else {
@@ -166,10 +198,22 @@ pub fn assemble(docs: Vec<Document>, config: Config, today: Date, drafts: Drafts
                 _ => &page_schema,
             };
             // A stub already has its parse error; checking it again would only add noise.
-            let fields = if doc.stub { Fields::default() } else { schema.validate(&doc.front, &headings, &mut check) };
+            let fields = if doc.stub {
+                Fields::default()
+            } else {
+                schema.validate(&doc.front, &headings, &mut check)
+            };
             let related = related_refs(&doc, &mut check);
             let diagnostics = check.diagnostics;
-            (Record { doc, fields, template, related }, diagnostics)
+            (
+                Record {
+                    doc,
+                    fields,
+                    template,
+                    related,
+                },
+                diagnostics,
+            )
         })
         .collect();
     let mut records = Vec::with_capacity(results.len());
@@ -180,11 +224,23 @@ pub fn assemble(docs: Vec<Document>, config: Config, today: Date, drafts: Drafts
 
     let teams = collect_teams(&records, &mut diagnostics);
     check_duplicates(&records, &mut diagnostics);
-    let site = Site { config, records, templates, teams, today, drafts };
+    let site = Site {
+        config,
+        records,
+        templates,
+        teams,
+        today,
+        drafts,
+    };
     (site, diagnostics)
 }
 
-fn find_template(doc: &Document, templates: &[Template], claims: &BTreeMap<String, usize>, check: &mut Checker<'_>) -> Option<usize> {
+fn find_template(
+    doc: &Document,
+    templates: &[Template],
+    claims: &BTreeMap<String, usize>,
+    check: &mut Checker<'_>,
+) -> Option<usize> {
     if doc.is_index() {
         return None;
     }
@@ -193,12 +249,17 @@ fn find_template(doc: &Document, templates: &[Template], claims: &BTreeMap<Strin
         let name = name.trim_start_matches("templates/");
         let found = templates.iter().position(|t| t.id == name);
         if found.is_none() {
-            let mut d = Diagnostic::error(&doc.path, format!("unknown template `{name}`")).at(&doc.text, entry.node.span.start);
+            let mut d = Diagnostic::error(&doc.path, format!("unknown template `{name}`"))
+                .at(&doc.text, entry.node.span.start);
             d = match suggest(name, templates.iter().map(|t| t.id.as_str())) {
                 Some(s) => d.with_suggestion(format!("did you mean `{s}`?")),
                 None => d.with_suggestion(format!(
                     "templates in content/templates/: {}",
-                    templates.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
+                    templates
+                        .iter()
+                        .map(|t| t.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             };
             check.diagnostics.push(d);
@@ -219,16 +280,24 @@ fn find_template(doc: &Document, templates: &[Template], claims: &BTreeMap<Strin
 }
 
 fn related_refs(doc: &Document, check: &mut Checker<'_>) -> Vec<Reference> {
-    let Some(node) = doc.front.get("related") else { return Vec::new() };
+    let Some(node) = doc.front.get("related") else {
+        return Vec::new();
+    };
     match &node.value {
         Value::Array(items) => items
             .iter()
             .filter_map(|n| match &n.value {
-                Value::String(s) => Some(Reference { target: s.clone(), span: n.span.clone() }),
+                Value::String(s) => Some(Reference {
+                    target: s.clone(),
+                    span: n.span.clone(),
+                }),
                 _ => None,
             })
             .collect(),
-        Value::String(s) => vec![Reference { target: s.clone(), span: node.span.clone() }],
+        Value::String(s) => vec![Reference {
+            target: s.clone(),
+            span: node.span.clone(),
+        }],
         _ => {
             check.error(&node.span, "`related` must be a list of ids or paths");
             Vec::new()
@@ -238,7 +307,11 @@ fn related_refs(doc: &Document, check: &mut Checker<'_>) -> Vec<Reference> {
 
 fn collect_teams(records: &[Record], diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, Team> {
     let mut teams: BTreeMap<String, Team> = BTreeMap::new();
-    for (i, r) in records.iter().enumerate().filter(|(_, r)| r.doc.kind == Kind::Team) {
+    for (i, r) in records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.doc.kind == Kind::Team)
+    {
         let doc = &r.doc;
         let mut members = Vec::new();
         if let Some(node) = doc.front.get("members") {
@@ -265,20 +338,37 @@ fn collect_teams(records: &[Record], diagnostics: &mut Vec<Diagnostic>) -> BTree
                     }
                 }
                 _ => diagnostics.push(
-                    Diagnostic::error(&doc.path, "`members` must be a list: `[[members]]` tables with handle, name and role")
-                        .at(&doc.text, node.span.start),
+                    Diagnostic::error(
+                        &doc.path,
+                        "`members` must be a list: `[[members]]` tables with handle, name and role",
+                    )
+                    .at(&doc.text, node.span.start),
                 ),
             }
         }
-        let name = doc.front.str("name").map_or_else(|| doc.title.clone(), str::to_string);
+        let name = doc
+            .front
+            .str("name")
+            .map_or_else(|| doc.title.clone(), str::to_string);
         if let Some(other) = teams.get(&doc.id) {
             diagnostics.push(Diagnostic::error(
                 &doc.path,
-                format!("team id `{}` is also used by {}", doc.id, records[other.doc].doc.path),
+                format!(
+                    "team id `{}` is also used by {}",
+                    doc.id, records[other.doc].doc.path
+                ),
             ));
             continue;
         }
-        teams.insert(doc.id.clone(), Team { doc: i, id: doc.id.clone(), name, members });
+        teams.insert(
+            doc.id.clone(),
+            Team {
+                doc: i,
+                id: doc.id.clone(),
+                name,
+                members,
+            },
+        );
     }
     teams
 }
@@ -293,9 +383,15 @@ fn check_duplicates(records: &[Record], diagnostics: &mut Vec<Diagnostic>) {
             if let Some(&first) = ids.get(doc.id.as_str()) {
                 let offset = doc.front.get("id").map_or(0, |n| n.span.start);
                 diagnostics.push(
-                    Diagnostic::error(&doc.path, format!("duplicate id `{}`: {} has it too", doc.id, records[first].doc.path))
-                        .at(&doc.text, offset)
-                        .with_suggestion("every document needs its own id"),
+                    Diagnostic::error(
+                        &doc.path,
+                        format!(
+                            "duplicate id `{}`: {} has it too",
+                            doc.id, records[first].doc.path
+                        ),
+                    )
+                    .at(&doc.text, offset)
+                    .with_suggestion("every document needs its own id"),
                 );
             } else {
                 ids.insert(&doc.id, i);
@@ -305,7 +401,10 @@ fn check_duplicates(records: &[Record], diagnostics: &mut Vec<Diagnostic>) {
             diagnostics.push(
                 Diagnostic::error(
                     &doc.path,
-                    format!("{} and this file would both be written to {}", records[first].doc.path, doc.url),
+                    format!(
+                        "{} and this file would both be written to {}",
+                        records[first].doc.path, doc.url
+                    ),
                 )
                 .with_suggestion("rename one of them or give it a different `slug`"),
             );

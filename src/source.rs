@@ -72,9 +72,13 @@ pub fn load_sources(root: &Path) -> Result<Sources, Error> {
                         .map(|p| display_path(p.strip_prefix(root).unwrap_or(p)))
                         .unwrap_or_else(|| CONTENT_DIR.to_string());
                     let message = if err.loop_ancestor().is_some() {
-                        "symbolic link loop: this link points back to a folder that contains it".to_string()
+                        "symbolic link loop: this link points back to a folder that contains it"
+                            .to_string()
                     } else {
-                        format!("cannot read: {}", err.io_error().map_or(err.to_string(), |e| e.to_string()))
+                        format!(
+                            "cannot read: {}",
+                            err.io_error().map_or(err.to_string(), |e| e.to_string())
+                        )
                     };
                     diagnostics.push(Diagnostic::error(path, message));
                     continue;
@@ -88,10 +92,16 @@ pub fn load_sources(root: &Path) -> Result<Sources, Error> {
             match read_limited(entry.path()) {
                 Err(message) => diagnostics.push(Diagnostic::error(shown, message)),
                 Ok(bytes) if is_markdown(entry.path()) => match decode(&shown, bytes) {
-                    Ok(text) => documents.push(Source { rel_path: rel, text }),
+                    Ok(text) => documents.push(Source {
+                        rel_path: rel,
+                        text,
+                    }),
                     Err(d) => diagnostics.push(d),
                 },
-                Ok(bytes) => assets.push(Asset { rel_path: rel, bytes }),
+                Ok(bytes) => assets.push(Asset {
+                    rel_path: rel,
+                    bytes,
+                }),
             }
         }
     }
@@ -155,8 +165,10 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         }
     };
     if let Some(nul) = text.find('\0') {
-        return Err(Diagnostic::error(path, "file contains a NUL byte; is it a binary file?")
-            .at(&text, nul));
+        return Err(
+            Diagnostic::error(path, "file contains a NUL byte; is it a binary file?")
+                .at(&text, nul),
+        );
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     Ok(if text.contains('\r') {
@@ -177,7 +189,11 @@ mod tests {
 
     #[test]
     fn decode_normalizes_bom_and_crlf() {
-        let text = decode("a.md", b"\xef\xbb\xbf+++\r\ntitle = \"x\"\r\n+++\r\n".to_vec()).unwrap();
+        let text = decode(
+            "a.md",
+            b"\xef\xbb\xbf+++\r\ntitle = \"x\"\r\n+++\r\n".to_vec(),
+        )
+        .unwrap();
         assert_eq!(text, "+++\ntitle = \"x\"\n+++\n");
     }
 
@@ -190,6 +206,11 @@ mod tests {
 
     #[test]
     fn decode_rejects_nul() {
-        assert!(decode("a.md", b"a\0b".to_vec()).unwrap_err().message.contains("NUL"));
+        assert!(
+            decode("a.md", b"a\0b".to_vec())
+                .unwrap_err()
+                .message
+                .contains("NUL")
+        );
     }
 }

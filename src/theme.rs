@@ -42,6 +42,7 @@ pub const DEFAULT_THEME: &[(&str, &str, &[u8])] = embed![
     "templates" / "incidents.html",
     "templates" / "404.html",
     "static" / "style.css",
+    "static" / "favicon.svg",
 ];
 
 impl Theme {
@@ -49,7 +50,10 @@ impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme, Error> {
         let mut theme = Theme::default();
         for (dir, file, bytes) in DEFAULT_THEME {
-            let f = ThemeFile { name: file.to_string(), bytes: bytes.to_vec() };
+            let f = ThemeFile {
+                name: file.to_string(),
+                bytes: bytes.to_vec(),
+            };
             match *dir {
                 "templates" => theme.templates.push(f),
                 _ => theme.static_files.push(f),
@@ -69,7 +73,10 @@ impl Theme {
     }
 
     fn overlay(&mut self, templates: &Path, statics: &Path) -> Result<(), Error> {
-        for (dir, list) in [(templates, &mut self.templates), (statics, &mut self.static_files)] {
+        for (dir, list) in [
+            (templates, &mut self.templates),
+            (statics, &mut self.static_files),
+        ] {
             if !dir.is_dir() {
                 continue;
             }

@@ -194,7 +194,10 @@ fn shift(span: Range<usize>, base: usize) -> Range<usize> {
 
 /// Builds a `Table` from a parsed YAML mapping. YAML parsers give no spans per value here, so
 /// every node points at the line of its top-level key (found by `key_offset`).
-pub fn from_yaml(map: &serde_json::Map<String, serde_json::Value>, key_offset: &dyn Fn(&str) -> Range<usize>) -> Table {
+pub fn from_yaml(
+    map: &serde_json::Map<String, serde_json::Value>,
+    key_offset: &dyn Fn(&str) -> Range<usize>,
+) -> Table {
     Table(
         map.iter()
             .filter(|(_, v)| !v.is_null())

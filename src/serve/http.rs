@@ -48,7 +48,9 @@ pub fn bind(ip: IpAddr, port: u16) -> Result<(Server, u16), Error> {
 pub fn run(server: Server, shared: Arc<Shared>) {
     for request in server.incoming_requests() {
         let shared = Arc::clone(&shared);
-        let spawned = std::thread::Builder::new().name("opsbook-http".into()).spawn(move || handle(request, &shared));
+        let spawned = std::thread::Builder::new()
+            .name("opsbook-http".into())
+            .spawn(move || handle(request, &shared));
         if let Err(e) = spawned {
             eprintln!("cannot start a request thread: {e}");
         }
@@ -71,7 +73,10 @@ fn respond(request: &Request, shared: &Shared) -> Reply {
     let url = request.url();
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     let reply = match path {
-        "/__opsbook/reload.js" => with_type(Response::from_data(RELOAD_JS.as_bytes().to_vec()), "text/javascript; charset=utf-8"),
+        "/__opsbook/reload.js" => with_type(
+            Response::from_data(RELOAD_JS.as_bytes().to_vec()),
+            "text/javascript; charset=utf-8",
+        ),
         "/__opsbook/reload" => long_poll(query, shared),
         _ => static_file(path, shared),
     };
@@ -127,7 +132,11 @@ fn static_file(path: &str, shared: &Shared) -> Reply {
         return error_page(&errors, build);
     };
     drop(state);
-    let candidates = if key.is_empty() { vec!["index.html".to_string()] } else { vec![key.clone(), format!("{key}/index.html")] };
+    let candidates = if key.is_empty() {
+        vec!["index.html".to_string()]
+    } else {
+        vec![key.clone(), format!("{key}/index.html")]
+    };
     for (n, candidate) in candidates.iter().enumerate() {
         if let Some(bytes) = output.get(candidate) {
             if n == 1 && !path.ends_with('/') {
@@ -145,13 +154,18 @@ fn static_file(path: &str, shared: &Shared) -> Reply {
 
 fn file_response(name: &str, bytes: &[u8], build: u64, status: u16) -> Reply {
     let ty = content_type(name);
-    let body = if ty.starts_with("text/html") { inject_client(bytes, build) } else { bytes.to_vec() };
+    let body = if ty.starts_with("text/html") {
+        inject_client(bytes, build)
+    } else {
+        bytes.to_vec()
+    };
     with_type(Response::from_data(body), ty).with_status_code(StatusCode(status))
 }
 
 /// Adds the live-reload client to an HTML page.
 fn inject_client(html: &[u8], build: u64) -> Vec<u8> {
-    let tag = format!("<script src=\"/__opsbook/reload.js\" data-build=\"{build}\" defer></script>");
+    let tag =
+        format!("<script src=\"/__opsbook/reload.js\" data-build=\"{build}\" defer></script>");
     let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
         Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
@@ -163,21 +177,33 @@ fn inject_client(html: &[u8], build: u64) -> Vec<u8> {
 /// (or after `POLL_WAIT` with 204), saying whether the page changed and what errors there are.
 fn long_poll(query: &str, shared: &Shared) -> Reply {
     let param = |name: &str| {
-        query.split('&').find_map(|kv| kv.split_once('=').filter(|(k, _)| *k == name).map(|(_, v)| percent_decode(v).unwrap_or_default()))
+        query.split('&').find_map(|kv| {
+            kv.split_once('=')
+                .filter(|(k, _)| *k == name)
+                .map(|(_, v)| percent_decode(v).unwrap_or_default())
+        })
     };
     let since: u64 = param("build").and_then(|b| b.parse().ok()).unwrap_or(0);
     let page = param("page").unwrap_or_else(|| "/".into());
+    // `now=1`: the page has just loaded and wants the current state without waiting.
+    let now = param("now").is_some_and(|v| v == "1");
     let deadline = Instant::now() + POLL_WAIT;
     let mut state = shared.lock();
-    while state.build <= since {
+    while state.build <= since && !now {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Response::from_data(Vec::new()).with_status_code(StatusCode(204));
         }
-        state = shared.rebuilt.wait_timeout(state, left).map(|(s, _)| s).unwrap_or_else(|p| p.into_inner().0);
+        state = shared
+            .rebuilt
+            .wait_timeout(state, left)
+            .map(|(s, _)| s)
+            .unwrap_or_else(|p| p.into_inner().0);
     }
     let file = match resolve_path(&page) {
-        Ok(key) if key.is_empty() || page.ends_with('/') => format!("{key}{}index.html", if key.is_empty() { "" } else { "/" }),
+        Ok(key) if key.is_empty() || page.ends_with('/') => {
+            format!("{key}{}index.html", if key.is_empty() { "" } else { "/" })
+        }
         Ok(key) => key,
         Err(_) => "*".into(),
     };
@@ -187,7 +213,10 @@ fn long_poll(query: &str, shared: &Shared) -> Reply {
         "reload": reload,
         "errors": state.errors.iter().map(diagnostic_json).collect::<Vec<_>>(),
     });
-    with_type(Response::from_data(body.to_string().into_bytes()), "application/json")
+    with_type(
+        Response::from_data(body.to_string().into_bytes()),
+        "application/json",
+    )
 }
 
 fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
@@ -204,17 +233,23 @@ fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
 
 /// Shown for every URL while no build has succeeded yet.
 fn error_page(errors: &[Diagnostic], build: u64) -> Reply {
-    let mut html = String::from("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed · opsbook</title></head><body><main><h1>The handbook does not build yet</h1><p>Fix these and the page reloads by itself.</p><pre>");
+    let mut html = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed · opsbook</title></head><body><main><h1>The handbook does not build yet</h1><p>Fix these and the page reloads by itself.</p><pre>",
+    );
     for d in errors {
         html.push_str(&crate::render::escape(&d.render(false)));
     }
     html.push_str("</pre></main></body></html>");
     let body = inject_client(html.as_bytes(), build);
-    with_type(Response::from_data(body), "text/html; charset=utf-8").with_status_code(StatusCode(500))
+    with_type(Response::from_data(body), "text/html; charset=utf-8")
+        .with_status_code(StatusCode(500))
 }
 
 pub fn content_type(name: &str) -> &'static str {
-    let ext = name.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+    let ext = name
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -257,7 +292,8 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| Header::from_bytes("X-Invalid", "1").expect("static header"))
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|_| Header::from_bytes("X-Invalid", "1").expect("static header"))
 }
 
 fn with_type(response: Reply, ty: &str) -> Reply {
@@ -265,7 +301,11 @@ fn with_type(response: Reply, ty: &str) -> Reply {
 }
 
 fn text(status: u16, body: &str) -> Reply {
-    with_type(Response::from_data(body.as_bytes().to_vec()), "text/plain; charset=utf-8").with_status_code(StatusCode(status))
+    with_type(
+        Response::from_data(body.as_bytes().to_vec()),
+        "text/plain; charset=utf-8",
+    )
+    .with_status_code(StatusCode(status))
 }
 
 #[cfg(test)]
@@ -274,7 +314,18 @@ mod tests {
 
     #[test]
     fn traversal_in_any_encoding_is_refused() {
-        for bad in ["/../etc/passwd", "/%2e%2e/etc/passwd", "/a/%2E%2E/%2e%2e/x", "/..%2fetc", "/a%5c..%5cb", "/a\\..\\b", "/%00", "/%zz", "/./a", "/%c0%ae%c0%ae/"] {
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/a/%2E%2E/%2e%2e/x",
+            "/..%2fetc",
+            "/a%5c..%5cb",
+            "/a\\..\\b",
+            "/%00",
+            "/%zz",
+            "/./a",
+            "/%c0%ae%c0%ae/",
+        ] {
             assert!(resolve_path(bad).is_err(), "{bad} must be refused");
         }
     }

@@ -63,14 +63,21 @@ pub struct Shared {
 impl Shared {
     pub fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A panicking request thread must not take the server down with it.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 /// Runs the preview server until the process is stopped.
 pub fn serve(options: ServeOptions) -> Result<(), Error> {
     let shared = Arc::new(Shared {
-        state: Mutex::new(State { build: 0, output: None, errors: Vec::new(), history: Vec::new() }),
+        state: Mutex::new(State {
+            build: 0,
+            output: None,
+            errors: Vec::new(),
+            history: Vec::new(),
+        }),
         rebuilt: Condvar::new(),
         options: options.clone(),
     });
@@ -80,9 +87,15 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     let (server, port) = http::bind(options.bind, options.port)?;
     let url = format!("http://{}:{port}/", display_host(options.bind));
     if !options.quiet {
-        eprintln!("Serving {} at {url} (Ctrl-C to stop)", options.root.display());
+        eprintln!(
+            "Serving {} at {url} (Ctrl-C to stop)",
+            options.root.display()
+        );
         if !options.bind.is_loopback() {
-            eprintln!("warning: listening on {}: other machines on the network can read this handbook", options.bind);
+            eprintln!(
+                "warning: listening on {}: other machines on the network can read this handbook",
+                options.bind
+            );
         }
     }
     if options.open {
@@ -129,7 +142,13 @@ fn rebuild(shared: &Shared, cache: &mut ParseCache) {
                 for w in &done.warnings {
                     eprint!("{}", w.render(shared.options.color));
                 }
-                eprintln!("[build {build}] {} pages, {} changed file(s), {} warning(s) in {:.0} ms", done.pages, changed.len(), done.warnings.len(), ms(took));
+                eprintln!(
+                    "[build {build}] {} pages, {} changed file(s), {} warning(s) in {:.0} ms",
+                    done.pages,
+                    changed.len(),
+                    done.warnings.len(),
+                    ms(took)
+                );
             }
             state.output = Some(new);
             state.errors.clear();
@@ -143,7 +162,11 @@ fn rebuild(shared: &Shared, cache: &mut ParseCache) {
             for d in &errors {
                 eprint!("{}", d.render(shared.options.color));
             }
-            eprintln!("[build {build}] failed with {} error(s) in {:.0} ms; still serving the last good build", errors.iter().filter(|d| d.is_error()).count(), ms(took));
+            eprintln!(
+                "[build {build}] failed with {} error(s) in {:.0} ms; still serving the last good build",
+                errors.iter().filter(|d| d.is_error()).count(),
+                ms(took)
+            );
             state.errors = errors;
             state.history.push((build, HashSet::new()));
         }
@@ -160,17 +183,34 @@ fn ms(d: Duration) -> f64 {
 
 /// Output paths whose bytes differ between two builds, added and removed ones included.
 fn changed_files(old: &OutputTree, new: &OutputTree) -> HashSet<String> {
-    let mut changed: HashSet<String> = new.iter().filter(|(p, b)| old.get(p) != Some(b.as_slice())).map(|(p, _)| p.clone()).collect();
-    changed.extend(old.iter().filter(|(p, _)| new.get(p).is_none()).map(|(p, _)| p.clone()));
+    let mut changed: HashSet<String> = new
+        .iter()
+        .filter(|(p, b)| old.get(p) != Some(b.as_slice()))
+        .map(|(p, _)| p.clone())
+        .collect();
+    changed.extend(
+        old.iter()
+            .filter(|(p, _)| new.get(p).is_none())
+            .map(|(p, _)| p.clone()),
+    );
     // A stylesheet change restyles every page.
-    if changed.iter().any(|p| p.ends_with(".css") || p.ends_with(".js")) {
+    if changed
+        .iter()
+        .any(|p| p.ends_with(".css") || p.ends_with(".js"))
+    {
         changed.insert("*".into());
     }
     changed
 }
 
 fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") { "open" } else if cfg!(windows) { "explorer" } else { "xdg-open" };
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
     if std::process::Command::new(opener).arg(url).spawn().is_err() {
         eprintln!("could not open a browser; visit {url}");
     }

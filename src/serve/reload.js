@@ -50,8 +50,9 @@
     document.body.appendChild(box);
   }
 
-  function poll() {
-    fetch("/__opsbook/reload?build=" + build + "&page=" + encodeURIComponent(page), { cache: "no-store" })
+  function poll(now) {
+    var url = "/__opsbook/reload?build=" + build + "&page=" + encodeURIComponent(page) + (now ? "&now=1" : "");
+    fetch(url, { cache: "no-store" })
       .then(function (r) {
         if (r.status === 204) return null;
         return r.json();
@@ -66,11 +67,10 @@
           }
           overlay(news.errors || []);
         }
-        poll();
+        poll(false);
       })
-      .catch(function () { setTimeout(poll, 1000); });
+      .catch(function () { setTimeout(function () { poll(false); }, 1000); });
   }
   // Ask at once about the current build (it may have errors), then wait for newer ones.
-  build = Math.max(0, build - 1);
-  poll();
+  poll(true);
 })();

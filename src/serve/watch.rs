@@ -26,7 +26,10 @@ impl Changes {
     pub fn watch_new_folders(&mut self, root: &Path) {
         for dir in WATCHED_DIRS {
             let path = root.join(dir);
-            if path.is_dir() && !self.watched.contains(&path) && self.watcher.watch(&path, RecursiveMode::Recursive).is_ok() {
+            if path.is_dir()
+                && !self.watched.contains(&path)
+                && self.watcher.watch(&path, RecursiveMode::Recursive).is_ok()
+            {
                 self.watched.push(path);
             }
         }
@@ -50,8 +53,14 @@ pub fn watch(root: &Path) -> Result<Changes, Error> {
     })
     .map_err(|e| Error::io(root, std::io::Error::other(e.to_string())))?;
     // The root itself, not recursively: opsbook.toml, and the watched folders being created.
-    watcher.watch(root, RecursiveMode::NonRecursive).map_err(|e| Error::io(root, std::io::Error::other(e.to_string())))?;
-    let mut changes = Changes { watcher, watched: Vec::new(), events: rx };
+    watcher
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|e| Error::io(root, std::io::Error::other(e.to_string())))?;
+    let mut changes = Changes {
+        watcher,
+        watched: Vec::new(),
+        events: rx,
+    };
     changes.watch_new_folders(root);
     Ok(changes)
 }
@@ -70,16 +79,31 @@ fn is_change(kind: &notify::EventKind) -> bool {
 fn is_source(root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else {
         // Some backends report canonical paths; compare those too.
-        return root.canonicalize().ok().and_then(|r| path.strip_prefix(r).ok().map(|rel| rel.to_path_buf())).is_some_and(|rel| is_source_rel(&rel));
+        return root
+            .canonicalize()
+            .ok()
+            .and_then(|r| path.strip_prefix(r).ok().map(|rel| rel.to_path_buf()))
+            .is_some_and(|rel| is_source_rel(&rel));
     };
     is_source_rel(rel)
 }
 
 fn is_source_rel(rel: &Path) -> bool {
-    let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-    let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     // Editor swap and backup files are not sources.
-    let noise = name.starts_with(".#") || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name == "4913";
+    let noise = name.starts_with(".#")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913";
     !noise && (first == "opsbook.toml" || WATCHED_DIRS.contains(&first.as_str()))
 }
 

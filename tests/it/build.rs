@@ -12,38 +12,77 @@ fn fixture_site_builds_every_kind_of_page() {
     let review = site.page("/incidents/2026-03-db-failover/");
     assert!(review.contains("<h1>Database failover stalled</h1>"));
     assert!(review.contains("SEV1"), "severity badge");
-    assert!(review.contains("href=\"/teams/payments/\""), "teams link to their page");
+    assert!(
+        review.contains("href=\"/teams/payments/\""),
+        "teams link to their page"
+    );
     assert!(review.contains("hl-"), "code is highlighted at build time");
-    assert!(review.contains("href=\"/incidents/2026-05-cache/\">Cache eviction storm</a>"), "a wiki-link by id gets the target's title");
+    assert!(
+        review.contains("href=\"/incidents/2026-05-cache/\">Cache eviction storm</a>"),
+        "a wiki-link by id gets the target's title"
+    );
 
     let playbook = site.page("/meetings/incident-review/");
-    assert!(playbook.contains("href=\"/templates/incident-review/\""), "playbook lists its template");
-    assert!(playbook.contains("Database failover stalled") && playbook.contains("Cache eviction storm"), "and its archive");
+    assert!(
+        playbook.contains("href=\"/templates/incident-review/\""),
+        "playbook lists its template"
+    );
+    assert!(
+        playbook.contains("Database failover stalled") && playbook.contains("Cache eviction storm"),
+        "and its archive"
+    );
     let newest = playbook.find("Cache eviction storm").unwrap();
     let older = playbook.find("Database failover stalled").unwrap();
     assert!(newest < older, "archive is newest first");
 
     let template = site.page("/templates/incident-review/");
-    assert!(template.contains("<code>severity</code>") && template.contains("enum (sev1, sev2, sev3)"), "field table");
+    assert!(
+        template.contains("<code>severity</code>") && template.contains("enum (sev1, sev2, sev3)"),
+        "field table"
+    );
     assert!(template.contains("What happened."), "section prompts");
     assert!(template.contains("opsbook new incident-review"));
 
     let team = site.page("/teams/payments/");
     assert!(team.contains("Dana Okafor") && team.contains("@payments-oncall"));
-    assert!(team.contains("Database failover stalled"), "team lists reviews naming it");
-    assert!(team.contains("Automate failover drills"), "and their open action items");
+    assert!(
+        team.contains("Database failover stalled"),
+        "team lists reviews naming it"
+    );
+    assert!(
+        team.contains("Automate failover drills"),
+        "and their open action items"
+    );
 
-    assert!(site.page("/guides/yaml-page/").contains("<h1>A page in YAML</h1>"));
+    assert!(
+        site.page("/guides/yaml-page/")
+            .contains("<h1>A page in YAML</h1>")
+    );
     let plain = site.page("/guides/plain/");
     assert!(plain.contains("<h1>Plain markdown page</h1>"));
-    assert_eq!(plain.matches("Plain markdown page</h1>").count(), 1, "the first heading is the title, shown once");
+    assert_eq!(
+        plain.matches("Plain markdown page</h1>").count(),
+        1,
+        "the first heading is the title, shown once"
+    );
 
     let catalogue = site.page("/incidents/");
     assert!(catalogue.contains("2026") && catalogue.contains("Cache eviction storm"));
-    for page in ["/", "/guides/", "/action-items/", "/404.html", "/sitemap.xml", "/style.css", "/syntax.css"] {
+    for page in [
+        "/",
+        "/guides/",
+        "/action-items/",
+        "/404.html",
+        "/sitemap.xml",
+        "/style.css",
+        "/syntax.css",
+    ] {
         site.page(page);
     }
-    assert!(site.page("/sitemap.xml").contains("<loc>/incidents/2026-03-db-failover/</loc>"));
+    assert!(
+        site.page("/sitemap.xml")
+            .contains("<loc>/incidents/2026-03-db-failover/</loc>")
+    );
 }
 
 #[test]
@@ -52,9 +91,18 @@ fn overdue_items_use_the_configured_today() {
     site.build().assert_success();
     let items = site.page("/action-items/");
     // today = 2026-06-01 in the fixture: the open item due 2026-04-01 is overdue, the done one is not.
-    let row = items.split("<tr").find(|r| r.contains("Automate failover drills")).unwrap();
-    assert!(row.contains("is-overdue") && row.contains("overdue</span>"), "{row}");
-    let done = items.split("<tr").find(|r| r.contains("Write the runbook")).unwrap();
+    let row = items
+        .split("<tr")
+        .find(|r| r.contains("Automate failover drills"))
+        .unwrap();
+    assert!(
+        row.contains("is-overdue") && row.contains("overdue</span>"),
+        "{row}"
+    );
+    let done = items
+        .split("<tr")
+        .find(|r| r.contains("Write the runbook"))
+        .unwrap();
     assert!(!done.contains("is-overdue"), "{done}");
 }
 
@@ -63,10 +111,19 @@ fn related_shows_on_both_documents_and_backlinks_are_listed() {
     let site = TestSite::fixture("basic");
     site.build().assert_success();
     let first = site.page("/incidents/2026-03-db-failover/");
-    let related = first.split("id=\"related\"").nth(1).expect("a Related section");
-    assert!(related.contains("Cache eviction storm"), "INC-2026-002 names INC-2026-001 in `related`");
+    let related = first
+        .split("id=\"related\"")
+        .nth(1)
+        .expect("a Related section");
+    assert!(
+        related.contains("Cache eviction storm"),
+        "INC-2026-002 names INC-2026-001 in `related`"
+    );
     let guide = site.page("/teams/payments/");
-    assert!(guide.contains("Referenced by") && guide.contains("A page in YAML"), "the YAML page links to the team");
+    assert!(
+        guide.contains("Referenced by") && guide.contains("A page in YAML"),
+        "the YAML page links to the team"
+    );
 }
 
 #[test]
@@ -76,7 +133,11 @@ fn drafts_never_reach_a_build_but_do_with_drafts_flag() {
     for file in files(&site.out()) {
         let bytes = std::fs::read(site.out().join(&file)).unwrap();
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("SECRET-DRAFT-TOKEN") && !text.contains("Unfinished write-up"), "draft leaked into {}", file.display());
+        assert!(
+            !text.contains("SECRET-DRAFT-TOKEN") && !text.contains("Unfinished write-up"),
+            "draft leaked into {}",
+            file.display()
+        );
     }
     site.run(&["build", "--drafts"]).assert_success();
     let draft = site.page("/incidents/2026-05-draft/");
@@ -87,13 +148,26 @@ fn drafts_never_reach_a_build_but_do_with_drafts_flag() {
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let site = TestSite::fixture("basic");
     site.build().assert_success();
-    let before: Vec<_> = files(&site.out()).into_iter().map(|f| (f.clone(), std::fs::read(site.out().join(&f)).unwrap())).collect();
-    site.write("content/incidents/2026-05-cache.md", "+++\ntitle = \"broken\n+++\n");
+    let before: Vec<_> = files(&site.out())
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(site.out().join(&f)).unwrap()))
+        .collect();
+    site.write(
+        "content/incidents/2026-05-cache.md",
+        "+++\ntitle = \"broken\n+++\n",
+    );
     site.build().assert_code(1);
-    let after: Vec<_> = files(&site.out()).into_iter().map(|f| (f.clone(), std::fs::read(site.out().join(&f)).unwrap())).collect();
+    let after: Vec<_> = files(&site.out())
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(site.out().join(&f)).unwrap()))
+        .collect();
     assert_eq!(before.len(), after.len());
     assert!(before == after, "output changed after a failed build");
-    let leftovers: Vec<_> = std::fs::read_dir(site.root()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with(".opsbook")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".opsbook"))
+        .collect();
     assert!(leftovers.is_empty(), "no staging folder is left behind");
 }
 
@@ -111,19 +185,35 @@ fn usage_errors_exit_2_and_output_over_sources_is_refused() {
 #[test]
 fn a_site_template_overrides_the_theme_file() {
     let site = TestSite::fixture("basic");
-    site.write("templates/page.html", "<!doctype html><title>{{ page.title }}</title><p>custom page: {{ page.title }}</p>");
+    site.write(
+        "templates/page.html",
+        "<!doctype html><title>{{ page.title }}</title><p>custom page: {{ page.title }}</p>",
+    );
     site.build().assert_success();
-    assert!(site.page("/guides/plain/").contains("custom page: Plain markdown page"));
-    assert!(site.page("/incidents/2026-03-db-failover/").contains("SEV1"), "other templates stay");
+    assert!(
+        site.page("/guides/plain/")
+            .contains("custom page: Plain markdown page")
+    );
+    assert!(
+        site.page("/incidents/2026-03-db-failover/")
+            .contains("SEV1"),
+        "other templates stay"
+    );
 }
 
 #[test]
 fn a_folder_of_markdown_without_config_builds() {
     let site = TestSite::empty();
-    site.write("content/notes/first.md", "# First note\n\nSee [the second](second.md).\n");
+    site.write(
+        "content/notes/first.md",
+        "# First note\n\nSee [the second](second.md).\n",
+    );
     site.write("content/notes/second.md", "Second, no heading.\n");
     site.build().assert_success();
-    assert!(site.page("/notes/first/").contains("href=\"/notes/second/\""));
+    assert!(
+        site.page("/notes/first/")
+            .contains("href=\"/notes/second/\"")
+    );
     assert!(site.page("/notes/second/").contains("<h1>Second</h1>"));
     assert!(site.page("/").contains("Handbook"));
 }
@@ -135,23 +225,43 @@ fn example_handbook_builds_with_every_link_resolving() {
     let out = tempfile::tempdir().unwrap();
     let out = out.path().join("site");
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
-    cmd.args(["build", "--root"]).arg(repo_root()).arg("--out").arg(&out);
+    cmd.args(["build", "--root"])
+        .arg(repo_root())
+        .arg("--out")
+        .arg(&out);
     let run = run(cmd);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
     for url in [
-        "/", "/meetings/incident-review/", "/meetings/ops-review/", "/templates/incident-review/", "/teams/payments/",
-        "/incidents/", "/incidents/2026-03-checkout-502s/", "/reviews/ops/", "/reviews/business/", "/specs/", "/action-items/",
-        "/guides/impact-levels/", "/sitemap.xml", "/404.html",
+        "/",
+        "/meetings/incident-review/",
+        "/meetings/ops-review/",
+        "/templates/incident-review/",
+        "/teams/payments/",
+        "/incidents/",
+        "/incidents/2026-03-checkout-502s/",
+        "/reviews/ops/",
+        "/reviews/business/",
+        "/specs/",
+        "/action-items/",
+        "/guides/impact-levels/",
+        "/sitemap.xml",
+        "/404.html",
     ] {
         read_page(&out, url);
     }
     let playbook = read_page(&out, "/meetings/incident-review/");
     for incident in ["INC-2026-004", "INC-2026-005", "INC-2025-031"] {
-        assert!(playbook.contains(incident), "incident review playbook lists {incident}");
+        assert!(
+            playbook.contains(incident),
+            "incident review playbook lists {incident}"
+        );
     }
 
-    let pages: Vec<_> = files(&out).into_iter().filter(|f| f.extension().is_some_and(|e| e == "html")).collect();
+    let pages: Vec<_> = files(&out)
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "html"))
+        .collect();
     let mut ids_cache = std::collections::HashMap::new();
     let mut broken = Vec::new();
     for page in &pages {
@@ -160,23 +270,38 @@ fn example_handbook_builds_with_every_link_resolving() {
             if url.starts_with("http") || url.starts_with("mailto:") {
                 continue;
             }
-            let (path, fragment) = url.split_once('#').map_or((url.as_str(), None), |(p, f)| (p, Some(f)));
+            let (path, fragment) = url
+                .split_once('#')
+                .map_or((url.as_str(), None), |(p, f)| (p, Some(f)));
             let target = if path.is_empty() {
                 page.clone()
             } else if let Some(abs) = path.strip_prefix('/') {
                 let p = out.join(abs);
-                if abs.is_empty() || abs.ends_with('/') { p.join("index.html").strip_prefix(&out).unwrap().to_path_buf() } else { p.strip_prefix(&out).unwrap().to_path_buf() }
+                if abs.is_empty() || abs.ends_with('/') {
+                    p.join("index.html")
+                        .strip_prefix(&out)
+                        .unwrap()
+                        .to_path_buf()
+                } else {
+                    p.strip_prefix(&out).unwrap().to_path_buf()
+                }
             } else {
                 broken.push(format!("{}: relative link {url}", page.display()));
                 continue;
             };
             if !out.join(&target).is_file() {
-                broken.push(format!("{}: {url} (no file {})", page.display(), target.display()));
+                broken.push(format!(
+                    "{}: {url} (no file {})",
+                    page.display(),
+                    target.display()
+                ));
                 continue;
             }
             if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
                 let ids: &HashSet<String> = ids_cache.entry(target.clone()).or_insert_with(|| {
-                    ids_in(&std::fs::read_to_string(out.join(&target)).unwrap_or_default()).into_iter().collect()
+                    ids_in(&std::fs::read_to_string(out.join(&target)).unwrap_or_default())
+                        .into_iter()
+                        .collect()
                 });
                 if !ids.contains(fragment) {
                     broken.push(format!("{}: {url} (no id {fragment})", page.display()));
@@ -184,10 +309,18 @@ fn example_handbook_builds_with_every_link_resolving() {
             }
         }
     }
-    assert!(broken.is_empty(), "broken links in the example handbook:\n{}", broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "broken links in the example handbook:\n{}",
+        broken.join("\n")
+    );
 
     for file in files(&out) {
         let text = String::from_utf8_lossy(&std::fs::read(out.join(&file)).unwrap()).into_owned();
-        assert!(!text.contains("DRAFT-SECRET-QUEUE-BACKLOG"), "the draft incident leaked into {}", file.display());
+        assert!(
+            !text.contains("DRAFT-SECRET-QUEUE-BACKLOG"),
+            "the draft incident leaked into {}",
+            file.display()
+        );
     }
 }

@@ -14,18 +14,35 @@ fn each_bad_input_fails_with_its_located_diagnostics() {
         let site = TestSite::fixture("basic");
         site.overlay(case);
         let run = site.build();
-        assert_eq!(run.code, 1, "{}: expected exit 1\n{}", case.display(), run.stderr);
+        assert_eq!(
+            run.code,
+            1,
+            "{}: expected exit 1\n{}",
+            case.display(),
+            run.stderr
+        );
         assert!(!site.out().exists(), "a failed build writes nothing");
         let diagnostics = run.diagnostics();
-        assert!(!diagnostics.is_empty(), "no diagnostic printed:\n{}", run.stderr);
+        assert!(
+            !diagnostics.is_empty(),
+            "no diagnostic printed:\n{}",
+            run.stderr
+        );
         for line in diagnostics.lines().filter(|l| !l.starts_with("= help")) {
-            assert!(line.starts_with("content/") || line.starts_with("opsbook.toml"), "every diagnostic names its file: {line}");
+            assert!(
+                line.starts_with("content/") || line.starts_with("opsbook.toml"),
+                "every diagnostic names its file: {line}"
+            );
         }
         insta::assert_snapshot!(diagnostics);
 
         let check = site.run(&["check"]);
         check.assert_code(1);
-        assert_eq!(check.diagnostics(), diagnostics, "check reports what build reports");
+        assert_eq!(
+            check.diagnostics(),
+            diagnostics,
+            "check reports what build reports"
+        );
     });
 }
 
@@ -39,7 +56,13 @@ fn check_json_lists_every_problem_with_its_location() {
     let problems = problems.as_array().unwrap();
     let got: Vec<(String, u64, u64)> = problems
         .iter()
-        .map(|p| (p["path"].as_str().unwrap().to_string(), p["line"].as_u64().unwrap(), p["column"].as_u64().unwrap()))
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["line"].as_u64().unwrap(),
+                p["column"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -57,17 +80,32 @@ fn check_json_lists_every_problem_with_its_location() {
 fn broken_links_can_be_downgraded_to_warnings() {
     let site = TestSite::fixture("basic");
     site.overlay(&fixtures().join("errors/broken-links"));
-    site.write("opsbook.toml", "title = \"x\"\n[links]\nbroken = \"warn\"\n");
+    site.write(
+        "opsbook.toml",
+        "title = \"x\"\n[links]\nbroken = \"warn\"\n",
+    );
     let run = site.build();
     run.assert_success();
-    assert_eq!(run.stderr.matches(": warning: ").count(), 3, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches(": warning: ").count(),
+        3,
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn a_broken_config_is_an_error_at_its_line() {
     let site = TestSite::fixture("basic");
-    site.write("opsbook.toml", "title = \"x\"\n[links]\nbroken = \"sometimes\"\n");
+    site.write(
+        "opsbook.toml",
+        "title = \"x\"\n[links]\nbroken = \"sometimes\"\n",
+    );
     let run = site.build();
     run.assert_code(1);
-    assert!(run.stderr.starts_with("opsbook.toml:3:10: error:"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("opsbook.toml:3:10: error:"),
+        "{}",
+        run.stderr
+    );
 }

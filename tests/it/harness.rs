@@ -33,7 +33,11 @@ impl Run {
 
     #[track_caller]
     pub fn assert_code(&self, code: i32) -> &Run {
-        assert_eq!(self.code, code, "stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        assert_eq!(
+            self.code, code,
+            "stderr:\n{}\nstdout:\n{}",
+            self.stderr, self.stdout
+        );
         self
     }
 
@@ -42,7 +46,9 @@ impl Run {
         let mut out = String::new();
         for line in self.stderr.lines() {
             let trimmed = line.trim_start();
-            let is_head = line.starts_with("content/") || line.starts_with("opsbook.toml") || line.starts_with("themes/");
+            let is_head = line.starts_with("content/")
+                || line.starts_with("opsbook.toml")
+                || line.starts_with("themes/");
             if is_head || trimmed.starts_with("= help:") {
                 out.push_str(if is_head { line } else { trimmed });
                 out.push('\n');
@@ -61,7 +67,9 @@ impl TestSite {
     }
 
     pub fn empty() -> TestSite {
-        TestSite { dir: tempfile::tempdir().expect("temp dir") }
+        TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -81,11 +89,6 @@ impl TestSite {
         self
     }
 
-    pub fn remove(&self, path: &str) -> &TestSite {
-        std::fs::remove_file(self.root().join(path)).unwrap();
-        self
-    }
-
     pub fn out(&self) -> PathBuf {
         self.root().join("public")
     }
@@ -93,7 +96,10 @@ impl TestSite {
     /// `opsbook <args> --root <site>`.
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsbook"));
-        cmd.args(args).arg("--root").arg(self.root()).env("NO_COLOR", "1");
+        cmd.args(args)
+            .arg("--root")
+            .arg(self.root())
+            .env("NO_COLOR", "1");
         run(cmd)
     }
 
@@ -120,8 +126,13 @@ pub fn run(mut cmd: Command) -> Run {
 #[track_caller]
 pub fn read_page(out: &Path, url: &str) -> String {
     let rel = url.trim_start_matches('/');
-    let path = if rel.is_empty() || rel.ends_with('/') { out.join(rel).join("index.html") } else { out.join(rel) };
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("no page at {url} ({}): {e}", path.display()))
+    let path = if rel.is_empty() || rel.ends_with('/') {
+        out.join(rel).join("index.html")
+    } else {
+        out.join(rel)
+    };
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("no page at {url} ({}): {e}", path.display()))
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {

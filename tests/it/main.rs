@@ -4,3 +4,5 @@
 mod build;
 mod errors;
 mod harness;
+mod serve;
+mod server;

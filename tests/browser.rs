@@ -1,0 +1,77 @@
+//! Browser tests: Debian's chromium, headless, driven by playwright-core (tests/browser/),
+//! against a real `opsbook serve` on 127.0.0.1. Without chromium, node or playwright-core
+//! these tests say so and pass locally; under `CI=true` they fail instead.
+
+#[path = "it/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+#[path = "it/server.rs"]
+#[allow(dead_code)]
+mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use harness::TestSite;
+use server::Server;
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// Checks the tools; installs playwright-core from the lock file when it is missing.
+fn tools_ready() -> bool {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut missing = Vec::new();
+    if !Path::new(&chromium).exists() {
+        missing.push(format!("chromium ({chromium})"));
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        missing.push("node".into());
+    }
+    if missing.is_empty() && !browser_dir().join("node_modules/playwright-core").exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(browser_dir())
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            missing.push("playwright-core (npm ci in tests/browser failed)".into());
+        }
+    }
+    if missing.is_empty() {
+        return true;
+    }
+    let message = format!("browser test tools missing: {}", missing.join(", "));
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{message} (CI=true: .ci/run must install them)");
+    }
+    eprintln!("SKIPPED: {message}");
+    false
+}
+
+fn node(script: &str, args: &[&str]) {
+    let output = Command::new("node")
+        .arg(browser_dir().join(script))
+        .args(args)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{script} failed\n{stdout}\n{stderr}"
+    );
+    eprint!("{stdout}");
+}
+
+#[test]
+fn an_open_page_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
+    if !tools_ready() {
+        return;
+    }
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site);
+    let url = format!("http://127.0.0.1:{}/incidents/2026-05-cache/", server.port);
+    let file = site.root().join("content/incidents/2026-05-cache.md");
+    node("live-reload.mjs", &[&url, file.to_str().unwrap()]);
+}
