@@ -7,6 +7,7 @@
 //! 3. `site::assemble`          classify, validate reviews against their templates -> `Site`
 //! 4. `links::build_graph`      resolve every link and reference, backlinks -> `LinkGraph`
 //! 5. `render::render_site`     tera templates over view structs -> `OutputTree`
+//!    `search::build_index`     Pagefind index from the same documents -> files in `OutputTree`
 //! 6. `output::OutputTree::write` write to a temp folder, swap in on success
 //!
 //! Content problems are collected as `Diagnostic`s through all stages and reported together.
@@ -23,6 +24,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod source;
@@ -49,15 +51,19 @@ pub struct BuildOptions {
     /// The date treated as today (overdue action items). `None`: `today` in opsbook.toml, else
     /// the real date.
     pub today: Option<Date>,
+    pub search: Search,
+}
+
+/// Whether a build makes the search index. `serve` skips it and indexes in the background.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Search {
+    Index,
+    Skip,
 }
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
-        BuildOptions {
-            root: root.into(),
-            drafts: Drafts::Exclude,
-            today: None,
-        }
+        BuildOptions { root: root.into(), drafts: Drafts::Exclude, today: None, search: Search::Index }
     }
 }
 
@@ -91,51 +97,71 @@ fn content_hash(text: &str) -> u64 {
     h.finish()
 }
 
-/// Runs stages 1-5: everything but writing. Fails with every content error found.
+/// Runs stages 1-5 and the search index: everything but writing. Fails with every content
+/// error found.
 pub fn build(options: &BuildOptions) -> Result<Build, Error> {
     build_cached(options, &mut ParseCache::default())
 }
 
 /// `build`, reusing and refreshing `cache`. The output equals a full build's.
 pub fn build_cached(options: &BuildOptions, cache: &mut ParseCache) -> Result<Build, Error> {
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
-        timings.push((name, clock.elapsed()));
-        clock = Instant::now();
-    };
+    let validated = validate_site(options, cache)?;
+    let mut timings = validated.timings.clone();
+    let started = Instant::now();
+    let mut output = validated.render()?;
+    timings.push(("render", started.elapsed()));
+    if options.search == Search::Index {
+        let started = Instant::now();
+        for (path, bytes) in validated.search_index()? {
+            output.insert(path, bytes);
+        }
+        timings.push(("search", started.elapsed()));
+    }
+    Ok(Build { output, warnings: validated.warnings, pages: validated.site.records.len(), timings })
+}
 
+/// A site that passed validation (stages 1-4), ready to render and to index.
+pub struct Validated {
+    pub site: site::Site,
+    pub graph: links::LinkGraph,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+    theme: theme::Theme,
+    assets: Vec<source::Asset>,
+}
+
+impl Validated {
+    /// Stage 5: every page, the sitemap, the theme's static files and the content's assets.
+    pub fn render(&self) -> Result<OutputTree, Error> {
+        let mut output = render::render_site(&self.site, &self.graph, &self.theme)?;
+        for asset in &self.assets {
+            output.insert(asset.rel_path.clone(), asset.bytes.clone());
+        }
+        Ok(output)
+    }
+
+    /// The search index files, from the same parsed documents.
+    pub fn search_index(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
+        search::build_index(&self.site, &self.graph)
+    }
+}
+
+/// Stages 1-4: load, parse, assemble and link. Fails with every error found.
+pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<Validated, Error> {
+    let mut timings = Vec::new();
+    let started = Instant::now();
     let sources = source::load_sources(&options.root)?;
-    lap("load", &mut timings);
-    let (site, graph, diagnostics) = validate(
-        sources.config.clone(),
-        &sources,
-        options,
-        cache,
-        &mut timings,
-    )?;
-    lap("link", &mut timings);
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        diagnostics.into_iter().partition(Diagnostic::is_error);
+    timings.push(("load", started.elapsed()));
+    let (site, graph, diagnostics) = validate(sources.config.clone(), &sources, options, cache, &mut timings)?;
+    let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics.into_iter().partition(Diagnostic::is_error);
     if !errors.is_empty() {
         let mut all = errors;
         all.extend(warnings);
         sort_diagnostics(&mut all);
         return Err(Error::Content(all));
     }
-    let mut output = render::render_site(&site, &graph, &sources.theme)?;
-    for asset in &sources.assets {
-        output.insert(asset.rel_path.clone(), asset.bytes.clone());
-    }
-    lap("render", &mut timings);
-    let mut warnings = warnings;
     sort_diagnostics(&mut warnings);
-    Ok(Build {
-        output,
-        warnings,
-        pages: site.records.len(),
-        timings,
-    })
+    Ok(Validated { site, graph, warnings, timings, theme: sources.theme, assets: sources.assets })
 }
 
 /// Runs every validation of a build without rendering: all problems, errors and warnings.
@@ -209,11 +235,15 @@ fn validate(
         .today
         .or_else(|| value::parse_date(&config.today))
         .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
+    let started = Instant::now();
     let (site, site_diagnostics) = site::assemble(docs, config, today, options.drafts);
     diagnostics.extend(site_diagnostics);
+    timings.push(("validate", started.elapsed()));
+    let started = Instant::now();
     let assets: Vec<String> = sources.assets.iter().map(|a| a.rel_path.clone()).collect();
     let (graph, link_diagnostics) = links::build_graph(&site, &assets);
     diagnostics.extend(link_diagnostics);
+    timings.push(("link", started.elapsed()));
     Ok((site, graph, diagnostics))
 }
 

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, Kind};
 use crate::markdown::LinkKind;
+use crate::render::escape;
 use crate::schema::{FieldValue, Reference, suggest};
 use crate::site::Site;
 
@@ -121,6 +122,54 @@ pub struct LinkGraph {
 }
 
 impl LinkGraph {
+    /// Document `i`'s body HTML with the link placeholders of the markdown stage replaced by
+    /// real URLs (prefixed with `base`) and wiki-link titles.
+    pub fn fill_html(&self, site: &Site, i: usize, base: &str) -> String {
+        let doc = &site.records[i].doc;
+        let targets = &self.targets[i];
+        let html = &doc.markdown.html;
+        if targets.is_empty() {
+            return html.clone();
+        }
+        let mut out = String::with_capacity(html.len() + 64);
+        let mut rest = html.as_str();
+        const HREF: &str = "%EE%80%80";
+        const TEXT: char = '\u{E001}';
+        loop {
+            let next_href = rest.find(HREF);
+            let next_text = rest.find(TEXT);
+            let (pos, is_href) = match (next_href, next_text) {
+                (Some(h), Some(t)) if t < h => (t, false),
+                (Some(h), _) => (h, true),
+                (None, Some(t)) => (t, false),
+                (None, None) => break,
+            };
+            out.push_str(&rest[..pos]);
+            let marker_len = if is_href { HREF.len() } else { TEXT.len_utf8() };
+            let after = &rest[pos + marker_len..];
+            let digits = after.chars().take_while(char::is_ascii_digit).count();
+            let close = if is_href {
+                after[digits..].starts_with(HREF)
+            } else {
+                after[digits..].starts_with(TEXT)
+            };
+            let n: Option<usize> = after[..digits].parse().ok().filter(|_| close);
+            match n.and_then(|n| targets.get(n)) {
+                Some(target) if is_href => out.push_str(&escape(&href(site, base, i, target))),
+                Some(target) => out.push_str(&escape(&link_title(site, target))),
+                None => {
+                    out.push_str(&rest[pos..pos + marker_len]);
+                    rest = after;
+                    continue;
+                }
+            }
+            rest = &after[digits + marker_len..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+
     /// Resolves a front-matter reference the link stage has already checked.
     pub fn lookup(&self, target: &str) -> Option<usize> {
         self.index.resolve(target).ok()
@@ -546,6 +595,41 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+fn href(site: &Site, base: &str, this: usize, target: &Target) -> String {
+    match target {
+        Target::Document { doc, anchor } if *doc == this => {
+            format!("#{}", anchor.as_deref().unwrap_or(""))
+        }
+        Target::Document { doc, anchor } => {
+            let url = format!("{base}{}", site.records[*doc].doc.url);
+            match anchor {
+                Some(a) => format!("{url}#{a}"),
+                None => url,
+            }
+        }
+        Target::Url(url) => format!("{base}{url}"),
+        Target::Broken(dest) => dest.clone(),
+    }
+}
+
+fn link_title(site: &Site, target: &Target) -> String {
+    match target {
+        Target::Document {
+            doc,
+            anchor: Some(anchor),
+        } => {
+            let doc = &site.records[*doc].doc;
+            match doc.markdown.headings.iter().find(|h| &h.id == anchor) {
+                Some(h) => format!("{} › {}", doc.title, h.text),
+                None => doc.title.clone(),
+            }
+        }
+        Target::Document { doc, .. } => site.records[*doc].doc.title.clone(),
+        Target::Url(url) => url.clone(),
+        Target::Broken(dest) => dest.clone(),
+    }
 }
 
 /// Which document kinds count as a group in "Referenced by".

@@ -12,7 +12,7 @@ use tera::{Context, Tera};
 use crate::archive;
 use crate::document::{Kind, truncate};
 use crate::error::{Error, tera_message};
-use crate::links::{self, LinkGraph, Target};
+use crate::links::{self, LinkGraph};
 use crate::markdown;
 use crate::output::OutputTree;
 use crate::schema::{Direction, FieldValue, ItemStatus, Metric};
@@ -374,85 +374,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Replaces the link placeholders left by the markdown stage with real URLs and titles.
     fn fill_links(&self, i: usize) -> String {
-        let doc = &self.site.records[i].doc;
-        let targets = &self.graph.targets[i];
-        let html = &doc.markdown.html;
-        if targets.is_empty() {
-            return html.clone();
-        }
-        let mut out = String::with_capacity(html.len() + 64);
-        let mut rest = html.as_str();
-        const HREF: &str = "%EE%80%80";
-        const TEXT: char = '\u{E001}';
-        loop {
-            let next_href = rest.find(HREF);
-            let next_text = rest.find(TEXT);
-            let (pos, is_href) = match (next_href, next_text) {
-                (Some(h), Some(t)) if t < h => (t, false),
-                (Some(h), _) => (h, true),
-                (None, Some(t)) => (t, false),
-                (None, None) => break,
-            };
-            out.push_str(&rest[..pos]);
-            let marker_len = if is_href { HREF.len() } else { TEXT.len_utf8() };
-            let after = &rest[pos + marker_len..];
-            let digits = after.chars().take_while(char::is_ascii_digit).count();
-            let close = if is_href {
-                after[digits..].starts_with(HREF)
-            } else {
-                after[digits..].starts_with(TEXT)
-            };
-            let n: Option<usize> = after[..digits].parse().ok().filter(|_| close);
-            match n.and_then(|n| targets.get(n)) {
-                Some(target) if is_href => out.push_str(&escape(&self.href(i, target))),
-                Some(target) => out.push_str(&escape(&self.link_title(target))),
-                None => {
-                    out.push_str(&rest[pos..pos + marker_len]);
-                    rest = after;
-                    continue;
-                }
-            }
-            rest = &after[digits + marker_len..];
-        }
-        out.push_str(rest);
-        out
-    }
-
-    fn href(&self, this: usize, target: &Target) -> String {
-        match target {
-            Target::Document { doc, anchor } if *doc == this => {
-                format!("#{}", anchor.as_deref().unwrap_or(""))
-            }
-            Target::Document { doc, anchor } => {
-                let url = self.url(&self.site.records[*doc].doc.url);
-                match anchor {
-                    Some(a) => format!("{url}#{a}"),
-                    None => url,
-                }
-            }
-            Target::Url(url) => self.url(url),
-            Target::Broken(dest) => dest.clone(),
-        }
-    }
-
-    fn link_title(&self, target: &Target) -> String {
-        match target {
-            Target::Document {
-                doc,
-                anchor: Some(anchor),
-            } => {
-                let doc = &self.site.records[*doc].doc;
-                match doc.markdown.headings.iter().find(|h| &h.id == anchor) {
-                    Some(h) => format!("{} › {}", doc.title, h.text),
-                    None => doc.title.clone(),
-                }
-            }
-            Target::Document { doc, .. } => self.site.records[*doc].doc.title.clone(),
-            Target::Url(url) => url.clone(),
-            Target::Broken(dest) => dest.clone(),
-        }
+        self.graph.fill_html(self.site, i, &self.base)
     }
 
     fn nav(&self) -> Vec<LinkView> {
