@@ -107,7 +107,7 @@ fn front_matter_references_are_checked_where_they_are_written() {
     run.assert_code(1);
     let got = run.diagnostics();
     assert!(got.contains("content/incidents/2026-05-cache.md:5:22: error: unknown team `paymens`\n= help: did you mean `payments`?"), "{got}");
-    assert!(got.contains("content/incidents/2026-05-cache.md:6:12: error: unknown related document: no document has the id, slug or path `INC-2026-009`\n= help: did you mean `INC-2026-001`?"), "{got}");
+    assert!(got.contains("content/incidents/2026-05-cache.md:6:12: error: unknown related document: no document has the id, slug or path `INC-2026-009`\ncontent"), "a different number is not a typo: {got}");
     assert!(got.contains("content/incidents/2026-05-cache.md:7:16: error: unknown page reference: no document has the id, slug or path `guides/nope`"), "{got}");
     assert!(
         got.contains("content/incidents/2026-05-cache.md:13:8: error: unknown action item link"),
