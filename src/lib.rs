@@ -63,7 +63,12 @@ pub enum Search {
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
-        BuildOptions { root: root.into(), drafts: Drafts::Exclude, today: None, search: Search::Index }
+        BuildOptions {
+            root: root.into(),
+            drafts: Drafts::Exclude,
+            today: None,
+            search: Search::Index,
+        }
     }
 }
 
@@ -117,7 +122,12 @@ pub fn build_cached(options: &BuildOptions, cache: &mut ParseCache) -> Result<Bu
         }
         timings.push(("search", started.elapsed()));
     }
-    Ok(Build { output, warnings: validated.warnings, pages: validated.site.records.len(), timings })
+    Ok(Build {
+        output,
+        warnings: validated.warnings,
+        pages: validated.site.records.len(),
+        timings,
+    })
 }
 
 /// A site that passed validation (stages 1-4), ready to render and to index.
@@ -152,8 +162,15 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
     let started = Instant::now();
     let sources = source::load_sources(&options.root)?;
     timings.push(("load", started.elapsed()));
-    let (site, graph, diagnostics) = validate(sources.config.clone(), &sources, options, cache, &mut timings)?;
-    let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics.into_iter().partition(Diagnostic::is_error);
+    let (site, graph, diagnostics) = validate(
+        sources.config.clone(),
+        &sources,
+        options,
+        cache,
+        &mut timings,
+    )?;
+    let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        diagnostics.into_iter().partition(Diagnostic::is_error);
     if !errors.is_empty() {
         let mut all = errors;
         all.extend(warnings);
@@ -161,7 +178,14 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
         return Err(Error::Content(all));
     }
     sort_diagnostics(&mut warnings);
-    Ok(Validated { site, graph, warnings, timings, theme: sources.theme, assets: sources.assets })
+    Ok(Validated {
+        site,
+        graph,
+        warnings,
+        timings,
+        theme: sources.theme,
+        assets: sources.assets,
+    })
 }
 
 /// Runs every validation of a build without rendering: all problems, errors and warnings.

@@ -169,7 +169,6 @@ impl LinkGraph {
         out
     }
 
-
     /// Resolves a front-matter reference the link stage has already checked.
     pub fn lookup(&self, target: &str) -> Option<usize> {
         self.index.resolve(target).ok()

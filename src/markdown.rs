@@ -157,7 +157,7 @@ pub fn render(body: &str, highlight: bool) -> Markdown {
                         *slot = Some(CowStr::from(id.clone()));
                     }
                     events.push(Event::Html(
-                        format!(" <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>").into(),
+                        format!(" <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section\" data-pagefind-ignore>#</a>").into(),
                     ));
                     if lvl == 1 && out.first_heading.is_none() {
                         out.first_heading = Some(text.clone());

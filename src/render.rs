@@ -542,6 +542,7 @@ enum Job {
     ActionItems,
     /// The home page of a site without `content/_index.md`.
     Home,
+    Search,
     NotFound,
 }
 
@@ -594,6 +595,7 @@ pub fn render_site(site: &Site, graph: &LinkGraph, theme: &Theme) -> Result<Outp
         jobs.push(Job::Home);
     }
     jobs.push(Job::ActionItems);
+    jobs.push(Job::Search);
     jobs.push(Job::NotFound);
 
     let pages: Vec<Result<(String, String), Error>> = jobs
@@ -613,6 +615,7 @@ pub fn render_site(site: &Site, graph: &LinkGraph, theme: &Theme) -> Result<Outp
                     simple_page(&site.config.title, &ctx.url("/")),
                     context,
                 ),
+                Job::Search => render_search(&ctx, &renderer, context),
                 Job::NotFound => {
                     context.insert(
                         "page",
@@ -1086,6 +1089,41 @@ fn render_incidents(
     Ok((
         "incidents/index.html".into(),
         renderer.render("incidents.html", &context)?,
+    ))
+}
+
+#[derive(Serialize)]
+struct FacetView {
+    name: &'static str,
+    label: &'static str,
+}
+
+fn render_search(
+    ctx: &Ctx<'_>,
+    renderer: &Renderer,
+    mut context: Context,
+) -> Result<(String, String), Error> {
+    let mut page = simple_page("Search", &ctx.url("/search/"));
+    page.kind = Kind::Section;
+    let facets: Vec<FacetView> = crate::search::FACETS
+        .iter()
+        .map(|&(name, label)| FacetView { name, label })
+        .collect();
+    let names: BTreeMap<&str, &str> = ctx
+        .site
+        .teams
+        .values()
+        .map(|t| (t.id.as_str(), t.name.as_str()))
+        .collect();
+    context.insert("page", &page);
+    context.insert("facets", &facets);
+    context.insert(
+        "team_names",
+        &serde_json::to_string(&names).unwrap_or_else(|_| "{}".into()),
+    );
+    Ok((
+        "search/index.html".into(),
+        renderer.render("search.html", &context)?,
     ))
 }
 

@@ -18,6 +18,15 @@ use crate::render::escape;
 use crate::schema::FieldValue;
 use crate::site::Site;
 
+/// The facets, as (name, label) in the order the search page shows them.
+pub const FACETS: &[(&str, &str)] = &[
+    ("kind", "Kind"),
+    ("team", "Team"),
+    ("severity", "Severity"),
+    ("year", "Year"),
+    ("status", "Status"),
+];
+
 /// Output folder of the index, under the site root.
 pub const BUNDLE_DIR: &str = "pagefind";
 
@@ -27,17 +36,21 @@ pub fn facets(site: &Site, i: usize) -> BTreeMap<&'static str, Vec<String>> {
     let doc = &record.doc;
     let mut facets: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     facets.insert("kind", vec![kind_label(site, i)]);
-    let teams: Vec<String> = archive::teams_of(record).iter().map(|t| site.teams.get(t).map_or_else(|| t.clone(), |team| team.name.clone())).collect();
+    // Team ids, not names: `/search/?team=payments` is the shareable form.
+    let teams = archive::teams_of(record);
     if !teams.is_empty() {
         facets.insert("team", teams);
     }
     if doc.kind == Kind::Team {
-        facets.insert("team", vec![site.teams.get(&doc.id).map_or_else(|| doc.title.clone(), |t| t.name.clone())]);
+        facets.insert("team", vec![doc.id.clone()]);
     }
     if let Some(sev) = archive::string_field(record, "severity") {
         facets.insert("severity", vec![sev.to_string()]);
     }
-    if let Some(status) = ["status", "stage", "outcome"].iter().find_map(|f| archive::string_field(record, f)) {
+    if let Some(status) = ["status", "stage", "outcome"]
+        .iter()
+        .find_map(|f| archive::string_field(record, f))
+    {
         facets.insert("status", vec![status.to_string()]);
     }
     if let Some(date) = doc.date {
@@ -50,7 +63,9 @@ pub fn facets(site: &Site, i: usize) -> BTreeMap<&'static str, Vec<String>> {
 pub fn kind_label(site: &Site, i: usize) -> String {
     let record = &site.records[i];
     match record.doc.kind {
-        Kind::Review => site.template_of(record).map_or_else(|| "Review".into(), |t| t.label.clone()),
+        Kind::Review => site
+            .template_of(record)
+            .map_or_else(|| "Review".into(), |t| t.label.clone()),
         Kind::Home | Kind::Section => "Page".into(),
         kind => kind.label().to_string(),
     }
@@ -103,11 +118,17 @@ fn record_html(site: &Site, graph: &LinkGraph, i: usize) -> String {
     }
     for (key, value) in meta {
         // Meta values travel in attributes, so they are not indexed twice.
-        html.push_str(&format!("<span data-pagefind-meta=\"{key}:{}\"></span>", escape(&value.replace(',', " "))));
+        html.push_str(&format!(
+            "<span data-pagefind-meta=\"{key}:{}\"></span>",
+            escape(&value.replace(',', " "))
+        ));
     }
     for (facet, values) in facets(site, i) {
         for value in values {
-            html.push_str(&format!("<span data-pagefind-filter=\"{facet}:{}\"></span>", escape(&value.replace(',', " "))));
+            html.push_str(&format!(
+                "<span data-pagefind-filter=\"{facet}:{}\"></span>",
+                escape(&value.replace(',', " "))
+            ));
         }
     }
     html.push_str("<h1>");
@@ -124,7 +145,12 @@ fn record_html(site: &Site, graph: &LinkGraph, i: usize) -> String {
         html.push_str(&escape(&values.join(" · ")));
         html.push_str("</p>");
     }
-    html.push_str(&graph.fill_html(site, i, ""));
+    // Table cells have no space between them in the HTML; Pagefind would glue their words.
+    let body = graph
+        .fill_html(site, i, "")
+        .replace("</td><td", "</td> <td")
+        .replace("</th><th", "</th> <th");
+    html.push_str(&body);
     html.push_str("</main></body></html>");
     html
 }
@@ -146,17 +172,25 @@ pub fn build_index(site: &Site, graph: &LinkGraph) -> Result<Vec<(String, Vec<u8
         .map_err(|e| Error::Output(format!("search index: cannot start its runtime: {e}")))?;
     let language = site.config.language.clone();
     runtime.block_on(async move {
-        let options = pagefind::options::PagefindServiceConfig::builder().force_language(language).build();
+        let options = pagefind::options::PagefindServiceConfig::builder()
+            .force_language(language)
+            .build();
         let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(search_error)?;
         for (url, html) in records {
-            index.add_html_file(None, Some(url), html).await.map_err(search_error)?;
+            index
+                .add_html_file(None, Some(url), html)
+                .await
+                .map_err(search_error)?;
         }
         let files = index.get_files().await.map_err(search_error)?;
         Ok(files
             .into_iter()
             .filter_map(|f| {
                 let name = f.filename.to_string_lossy().replace('\\', "/");
-                let name = name.trim_start_matches('/').trim_start_matches("pagefind/").to_string();
+                let name = name
+                    .trim_start_matches('/')
+                    .trim_start_matches("pagefind/")
+                    .to_string();
                 // opsbook has its own search UI; Pagefind's prebuilt UIs are not shipped.
                 let unused = name.contains("-ui.") || name == "pagefind-highlight.js";
                 (!unused).then(|| (format!("{BUNDLE_DIR}/{name}"), f.contents))

@@ -114,7 +114,8 @@ pub fn load_sources(root: &Path) -> Result<Sources, Error> {
     })
 }
 
-fn load_config(root: &Path) -> Result<Config, Error> {
+/// Reads `opsbook.toml`, or the defaults when there is none.
+pub fn load_config(root: &Path) -> Result<Config, Error> {
     let path = root.join(CONFIG_FILE);
     match std::fs::read(&path) {
         Ok(bytes) => {

@@ -41,8 +41,10 @@ pub const DEFAULT_THEME: &[(&str, &str, &[u8])] = embed![
     "templates" / "section.html",
     "templates" / "incidents.html",
     "templates" / "404.html",
+    "templates" / "search.html",
     "static" / "style.css",
     "static" / "favicon.svg",
+    "static" / "search.js",
 ];
 
 impl Theme {

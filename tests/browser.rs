@@ -65,6 +65,21 @@ fn node(script: &str, args: &[&str]) {
 }
 
 #[test]
+fn search_finds_filters_restores_and_never_shows_drafts() {
+    if !tools_ready() {
+        return;
+    }
+    let site = TestSite::fixture("basic");
+    let server = Server::start_with(&site, &["--no-drafts"]);
+    // The index is built after the pages; wait for it.
+    server.wait_for("/pagefind/pagefind-entry.json", "\"languages\"");
+    node(
+        "search.mjs",
+        &[&format!("http://127.0.0.1:{}", server.port)],
+    );
+}
+
+#[test]
 fn an_open_page_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
     if !tools_ready() {
         return;

@@ -131,14 +131,35 @@ fn static_file(path: &str, shared: &Shared) -> Reply {
         drop(state);
         return error_page(&errors, build);
     };
+    let search = state.search.clone();
     drop(state);
+    // The site lives under the path of `base_url`, as it will when published.
+    let base = shared.base_path.trim_start_matches('/');
+    let key = if base.is_empty() {
+        key
+    } else if key == base || key.starts_with(&format!("{base}/")) {
+        key[base.len()..].trim_start_matches('/').to_string()
+    } else if key.is_empty() {
+        return text(302, "moved\n").with_header(header("Location", &format!("/{base}/")));
+    } else {
+        return text(
+            404,
+            "not found: this site is served under its base_url path\n",
+        );
+    };
     let candidates = if key.is_empty() {
         vec!["index.html".to_string()]
     } else {
         vec![key.clone(), format!("{key}/index.html")]
     };
     for (n, candidate) in candidates.iter().enumerate() {
-        if let Some(bytes) = output.get(candidate) {
+        let found = output.get(candidate).or_else(|| {
+            search
+                .as_ref()
+                .and_then(|s| s.get(candidate))
+                .map(Vec::as_slice)
+        });
+        if let Some(bytes) = found {
             if n == 1 && !path.ends_with('/') {
                 // `/incidents/x` -> `/incidents/x/`, so relative links on the page resolve.
                 return text(301, "moved\n").with_header(header("Location", &format!("{path}/")));

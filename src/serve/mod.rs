@@ -6,7 +6,7 @@
 mod http;
 mod watch;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::output::OutputTree;
-use crate::{BuildOptions, Drafts, ParseCache};
+use crate::{BuildOptions, Drafts, ParseCache, Search};
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -34,6 +34,9 @@ pub struct State {
     pub build: u64,
     /// The last good output; `None` until a build has succeeded.
     pub output: Option<Arc<OutputTree>>,
+    /// The search index of the latest build that has one, by output path. Built after the pages,
+    /// so an edit shows before its search index is ready.
+    pub search: Option<Arc<HashMap<String, Vec<u8>>>>,
     /// Errors of the latest build; empty when it succeeded.
     pub errors: Vec<Diagnostic>,
     /// For recent builds, the output files that changed in them.
@@ -58,6 +61,8 @@ pub struct Shared {
     pub state: Mutex<State>,
     pub rebuilt: Condvar,
     pub options: ServeOptions,
+    /// Path of `base_url` (`""` or `/handbook`), read once at start.
+    pub base_path: String,
 }
 
 impl Shared {
@@ -75,11 +80,15 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         state: Mutex::new(State {
             build: 0,
             output: None,
+            search: None,
             errors: Vec::new(),
             history: Vec::new(),
         }),
         rebuilt: Condvar::new(),
         options: options.clone(),
+        base_path: crate::source::load_config(&options.root)
+            .map(|c| c.base_path())
+            .unwrap_or_default(),
     });
     let mut cache = ParseCache::default();
     rebuild(&shared, &mut cache);
@@ -122,34 +131,40 @@ fn display_host(ip: IpAddr) -> String {
 }
 
 /// Builds once and publishes the result to waiting pages.
-fn rebuild(shared: &Shared, cache: &mut ParseCache) {
+fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache) {
     let started = Instant::now();
     let mut options = BuildOptions::new(&shared.options.root);
     options.drafts = shared.options.drafts;
-    let result = crate::build_cached(&options, cache);
+    // The search index is built in the background afterwards: pages first.
+    options.search = Search::Skip;
+    let result = crate::validate_site(&options, cache).and_then(|v| {
+        let output = v.render()?;
+        Ok((v, output))
+    });
     let took = started.elapsed();
     let mut state = shared.lock();
     state.build += 1;
     let build = state.build;
     match result {
-        Ok(done) => {
-            let new = Arc::new(done.output);
+        Ok((validated, output)) => {
+            let new = Arc::new(output);
             let changed = match &state.output {
                 Some(old) => changed_files(old, &new),
                 None => ["*".to_string()].into_iter().collect(),
             };
             if !shared.options.quiet {
-                for w in &done.warnings {
+                for w in &validated.warnings {
                     eprint!("{}", w.render(shared.options.color));
                 }
                 eprintln!(
                     "[build {build}] {} pages, {} changed file(s), {} warning(s) in {:.0} ms",
-                    done.pages,
+                    validated.site.records.len(),
                     changed.len(),
-                    done.warnings.len(),
+                    validated.warnings.len(),
                     ms(took)
                 );
             }
+            index_in_background(Arc::clone(shared), build, validated);
             state.output = Some(new);
             state.errors.clear();
             state.history.push((build, changed));
@@ -175,6 +190,33 @@ fn rebuild(shared: &Shared, cache: &mut ParseCache) {
     state.history.drain(..excess);
     drop(state);
     shared.rebuilt.notify_all();
+}
+
+/// Builds the search index off the request path; a newer build makes the result stale, and it is dropped.
+fn index_in_background(shared: Arc<Shared>, build: u64, validated: crate::Validated) {
+    let spawned = std::thread::Builder::new()
+        .name("opsbook-search".into())
+        .spawn(move || {
+            let started = Instant::now();
+            match validated.search_index() {
+                Ok(files) => {
+                    let mut state = shared.lock();
+                    if state.build == build {
+                        state.search = Some(Arc::new(files.into_iter().collect()));
+                        if !shared.options.quiet {
+                            eprintln!(
+                                "[build {build}] search index ready in {:.0} ms",
+                                ms(started.elapsed())
+                            );
+                        }
+                    }
+                }
+                Err(e) => eprintln!("[build {build}] search index failed: {e}"),
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("cannot start the search indexer: {e}");
+    }
 }
 
 fn ms(d: Duration) -> f64 {

@@ -134,7 +134,7 @@ fn drafts_never_reach_a_build_but_do_with_drafts_flag() {
         let bytes = std::fs::read(site.out().join(&file)).unwrap();
         let text = String::from_utf8_lossy(&bytes);
         assert!(
-            !text.contains("SECRET-DRAFT-TOKEN") && !text.contains("Unfinished write-up"),
+            !text.contains("SECRET-DRAFT-TOKEN") && !text.contains("Unfinished zebra write-up"),
             "draft leaked into {}",
             file.display()
         );

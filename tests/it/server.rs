@@ -30,10 +30,15 @@ pub fn free_port() -> u16 {
 
 impl Server {
     pub fn start(site: &TestSite) -> Server {
+        Server::start_with(site, &[])
+    }
+
+    pub fn start_with(site: &TestSite, args: &[&str]) -> Server {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_opsbook"))
             .args(["serve", "--port", &port.to_string(), "--root"])
             .arg(site.root())
+            .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
