@@ -17,12 +17,14 @@ pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod error;
+pub mod feed;
 pub mod front_matter;
 pub mod highlight;
 pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
@@ -189,19 +191,50 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
 }
 
 /// Runs every validation of a build without rendering: all problems, errors and warnings.
+/// Drafts are checked too, so an author sees what a draft still lacks, but their problems are
+/// warnings: a draft is not published, so it cannot break the site.
 pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
     let sources = match source::load_sources(&options.root) {
         Ok(s) => s,
         Err(Error::Content(d)) => return Ok(d),
         Err(e) => return Err(e),
     };
+    let mut cache = ParseCache::default();
+    // What `build` would report...
     let (_, _, mut diagnostics) = validate(
         sources.config.clone(),
         &sources,
         options,
-        &mut ParseCache::default(),
+        &mut cache,
         &mut Vec::new(),
     )?;
+    if options.drafts == Drafts::Exclude {
+        // ...plus the drafts' own problems, from a pass that includes them (parsing is cached).
+        let mut with_drafts = options.clone();
+        with_drafts.drafts = Drafts::Include;
+        let (site, _, all) = validate(
+            sources.config.clone(),
+            &sources,
+            &with_drafts,
+            &mut cache,
+            &mut Vec::new(),
+        )?;
+        let drafts: std::collections::HashSet<&str> = site
+            .records
+            .iter()
+            .filter(|r| r.doc.draft)
+            .map(|r| r.doc.path.as_str())
+            .collect();
+        diagnostics.extend(
+            all.into_iter()
+                .filter(|d| drafts.contains(d.path.as_str()))
+                .map(|mut d| {
+                    d.severity = Severity::Warning;
+                    d.message = format!("draft: {}", d.message);
+                    d
+                }),
+        );
+    }
     sort_diagnostics(&mut diagnostics);
     Ok(diagnostics)
 }

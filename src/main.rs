@@ -60,6 +60,15 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Start a review from a template: every field and section, a fresh id and today's date.
+    New {
+        /// The template's id (its file name in content/templates/), e.g. incident-review.
+        template: String,
+        /// The review's title.
+        title: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Validate everything (front matter, templates, links, teams) without writing a site.
     Check {
         #[arg(long, default_value = ".")]
@@ -136,6 +145,27 @@ fn main() -> ExitCode {
             };
             match opsbook::serve::serve(options) {
                 Ok(()) => ExitCode::SUCCESS,
+                Err(err) => fail(err, color, cli.quiet),
+            }
+        }
+        Command::New {
+            template,
+            title,
+            root,
+        } => {
+            let today = time::OffsetDateTime::now_utc().date();
+            match opsbook::scaffold::new_review(&root, &template, &title, today) {
+                Ok(path) => {
+                    let shown = path.strip_prefix(&root).unwrap_or(&path);
+                    println!("{}", shown.display());
+                    if !cli.quiet {
+                        eprintln!(
+                            "Created {} as a draft. Fill in the fields and sections; `opsbook check` lists what is left.",
+                            shown.display()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
                 Err(err) => fail(err, color, cli.quiet),
             }
         }

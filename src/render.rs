@@ -643,6 +643,21 @@ pub fn render_site(site: &Site, graph: &LinkGraph, theme: &Theme) -> Result<Outp
         "sitemap.xml".into(),
         sitemap(site, &ctx, &urls).into_bytes(),
     );
+    let all: Vec<usize> = (0..site.records.len()).collect();
+    tree.insert(
+        "atom.xml".into(),
+        crate::feed::atom(site, &site.config.title, "/atom.xml", &all).into_bytes(),
+    );
+    for team in site.teams.values() {
+        let naming = ctx.docs_by_team.get(&team.id).cloned().unwrap_or_default();
+        let url = &site.records[team.doc].doc.url;
+        let title = format!("{} · {}", team.name, site.config.title);
+        let feed = crate::feed::atom(site, &title, &format!("{url}atom.xml"), &naming);
+        tree.insert(
+            format!("{}atom.xml", url.trim_start_matches('/')),
+            feed.into_bytes(),
+        );
+    }
     for file in &theme.static_files {
         tree.insert(file.name.clone(), file.bytes.clone());
     }

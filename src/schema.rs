@@ -229,6 +229,27 @@ impl Metric {
     }
 }
 
+/// Whether the `##` section at `headings[n]` has no text before the next one (HTML comments,
+/// such as the prompts `opsbook new` writes, do not count). Heading offsets are file offsets.
+fn section_is_empty(text: &str, headings: &[(String, usize)], n: usize) -> bool {
+    let start = headings[n].1.min(text.len());
+    let start = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let end = headings
+        .get(n + 1)
+        .map_or(text.len(), |h| h.1.min(text.len()))
+        .max(start);
+    let mut body = &text[start..end];
+    let mut rest = String::new();
+    while let Some(open) = body.find("<!--") {
+        rest.push_str(&body[..open]);
+        body = body[open..]
+            .find("-->")
+            .map_or("", |close| &body[open + close + 3..]);
+    }
+    rest.push_str(body);
+    rest.trim().is_empty()
+}
+
 /// Where diagnostics go while validating one file.
 pub struct Checker<'a> {
     pub path: &'a str,
@@ -389,7 +410,27 @@ impl Schema {
         for entry in table.iter() {
             let key = entry.key.as_str();
             if let Some(def) = self.fields.iter().find(|f| f.name == key) {
-                if let Some(value) = check_value(&def.ty, &entry.node, key, check) {
+                let empty = match &entry.node.value {
+                    Value::String(s) => s.trim().is_empty(),
+                    Value::Array(items) => items.is_empty(),
+                    _ => false,
+                };
+                if def.required && empty {
+                    // `opsbook new` writes these placeholders: say what is still to fill in.
+                    check.error_with(
+                        &entry.node.span,
+                        format!("required field `{key}` is empty"),
+                        format!(
+                            "fill in `{key}` ({}){}",
+                            def.ty.name(),
+                            if def.help.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {}", def.help)
+                            }
+                        ),
+                    );
+                } else if let Some(value) = check_value(&def.ty, &entry.node, key, check) {
                     fields.push((key.to_string(), value));
                 }
             } else if self.common.contains(&key) {
@@ -444,8 +485,19 @@ impl Schema {
         for section in self.sections.iter().filter(|s| s.required) {
             let found = headings
                 .iter()
-                .any(|(h, _)| h.trim().eq_ignore_ascii_case(section.heading.trim()));
-            if !found {
+                .position(|(h, _)| h.trim().eq_ignore_ascii_case(section.heading.trim()));
+            if let Some(n) = found {
+                if section_is_empty(check.text, headings, n) {
+                    let d = Diagnostic::error(
+                        check.path,
+                        format!("section `## {}` is empty", section.heading),
+                    )
+                    .at(check.text, headings[n].1)
+                    .with_suggestion(section.prompt.clone())
+                    .with_severity(crate::diagnostic::Severity::Warning);
+                    check.diagnostics.push(d);
+                }
+            } else {
                 check.error_with(
                     &(end..end),
                     format!("missing required section `## {}`", section.heading),

@@ -189,7 +189,7 @@ pub fn assemble(
                 .headings
                 .iter()
                 .filter(|h| h.level == 2)
-                .map(|h| (h.text.clone(), h.offset))
+                .map(|h| (h.text.clone(), doc.body_offset + h.offset))
                 .collect();
             let schema = match (doc.kind, template) {
                 (_, Some(t)) => &templates[t].schema,

@@ -1,0 +1,270 @@
+//! Writing new files for authors: `opsbook new` (a review from its template, with every field
+//! and section ready to fill in) and `opsbook init` (a small handbook that builds at once).
+
+use std::path::{Path, PathBuf};
+
+use time::Date;
+
+use crate::document::url_segment;
+use crate::error::Error;
+use crate::schema::{FieldDef, FieldType, suggest};
+use crate::site::{Drafts, Site};
+
+/// Creates a draft review of `template_id` titled `title`; returns its path.
+pub fn new_review(
+    root: &Path,
+    template_id: &str,
+    title: &str,
+    today: Date,
+) -> Result<PathBuf, Error> {
+    let sources = crate::source::load_sources(root)?;
+    let docs: Vec<_> = sources
+        .documents
+        .iter()
+        .filter_map(|s| crate::document::parse_document(s, false).ok())
+        .collect();
+    let (site, _) = crate::site::assemble(docs, sources.config, today, Drafts::Include);
+    let Some(template) = site.templates.iter().find(|t| t.id == template_id) else {
+        let ids: Vec<&str> = site.templates.iter().map(|t| t.id.as_str()).collect();
+        let hint = match suggest(template_id, ids.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if ids.is_empty() => "there are no templates in content/templates/".to_string(),
+            None => format!("templates: {}", ids.join(", ")),
+        };
+        return Err(Error::Output(format!(
+            "no template `{template_id}`; {hint}"
+        )));
+    };
+    let Some(folder) = template.folder.clone() else {
+        return Err(Error::Output(format!(
+            "template `{template_id}` does not say where its reviews live; add `folder = \"...\"` to content/templates/{template_id}.md"
+        )));
+    };
+    let id = template
+        .id_format
+        .as_deref()
+        .map(|f| next_id(&site, f, today));
+    let text = review_text(
+        title,
+        id.as_deref(),
+        today,
+        &template.schema.fields,
+        &template.schema.sections,
+    );
+
+    let dir = root.join(crate::source::CONTENT_DIR).join(&folder);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let stem = format!(
+        "{:04}-{:02}-{}",
+        today.year(),
+        u8::from(today.month()),
+        url_segment(title)
+    );
+    let mut path = dir.join(format!("{stem}.md"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem}-{n}.md"));
+        n += 1;
+    }
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    Ok(path)
+}
+
+/// The front matter and body of a new review.
+fn review_text(
+    title: &str,
+    id: Option<&str>,
+    today: Date,
+    fields: &[FieldDef],
+    sections: &[crate::schema::SectionDef],
+) -> String {
+    let mut out = String::from("+++\n");
+    out.push_str(&format!("title = {}\n", toml_string(title)));
+    if let Some(id) = id {
+        out.push_str(&format!("id = {}\n", toml_string(id)));
+    }
+    out.push_str(&format!("date = {today}\n"));
+    out.push_str("draft = true  # remove when the review is ready to publish\n");
+    let mut tables = Vec::new();
+    for f in fields {
+        let comment = field_comment(f);
+        match (&f.ty, f.required) {
+            (FieldType::ActionItems | FieldType::Metrics, _) => tables.push(f),
+            (_, true) => out.push_str(&format!(
+                "{} = {}  # required: {comment}\n",
+                f.name,
+                placeholder(&f.ty, today)
+            )),
+            (_, false) => {
+                out.push_str(&format!("# {} = {}  # {comment}\n", f.name, f.ty.example()))
+            }
+        }
+    }
+    for f in tables {
+        out.push_str(&format!(
+            "\n# {}{}\n",
+            f.name,
+            if f.help.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", f.help)
+            }
+        ));
+        match f.ty {
+            FieldType::ActionItems => out.push_str(&format!(
+                "# [[{}]]\n# title = \"...\"\n# owner = \"handle\"\n# due = {today}   # every item has an owner and a due date\n# status = \"open\"  # open | done | dropped\n",
+                f.name
+            )),
+            _ => out.push_str(&format!(
+                "# [[{}]]\n# name = \"...\"\n# unit = \"%\"\n# goal = 99.9\n# direction = \"up\"  # up: higher is better; down: lower is better\n# value = 0.0\n# series = [{{ date = {today}, value = 0.0 }}]\n",
+                f.name
+            )),
+        }
+    }
+    out.push_str("+++\n");
+    for s in sections {
+        out.push_str(&format!(
+            "\n## {}\n\n<!-- {}{} -->\n",
+            s.heading,
+            s.prompt,
+            if s.required { "" } else { " (optional)" }
+        ));
+    }
+    out
+}
+
+fn field_comment(f: &FieldDef) -> String {
+    let mut c = f.ty.name();
+    if !f.help.is_empty() {
+        c.push_str(". ");
+        c.push_str(&f.help);
+    }
+    c
+}
+
+/// A value that parses but that `check` still reports, so the author sees what is left to do.
+fn placeholder(ty: &FieldType, today: Date) -> String {
+    match ty {
+        FieldType::List(_) => "[]".into(),
+        FieldType::Int => "0".into(),
+        FieldType::Float => "0.0".into(),
+        FieldType::Bool => "false".into(),
+        FieldType::Date => today.to_string(),
+        FieldType::Datetime => format!("{today}T00:00:00Z"),
+        _ => "\"\"".into(),
+    }
+}
+
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// The next id in `format`'s scheme: `INC-{year}-{seq:03}` -> `INC-2026-015` after `INC-2026-014`.
+/// Placeholders: `{year}`, `{month}`, `{quarter}`, `{week}` (ISO), `{seq}` or `{seq:0N}`.
+pub fn next_id(site: &Site, format: &str, today: Date) -> String {
+    let filled = format
+        .replace("{year}", &today.year().to_string())
+        .replace("{month}", &format!("{:02}", u8::from(today.month())))
+        .replace(
+            "{quarter}",
+            &((u8::from(today.month()) - 1) / 3 + 1).to_string(),
+        )
+        .replace("{week}", &format!("{:02}", today.iso_week()));
+    let taken = |id: &str| site.records.iter().any(|r| r.doc.id == id);
+    let Some(start) = filled.find("{seq") else {
+        let mut id = filled.clone();
+        let mut n = 2;
+        while taken(&id) {
+            id = format!("{filled}-{n}");
+            n += 1;
+        }
+        return id;
+    };
+    let end = filled[start..]
+        .find('}')
+        .map_or(filled.len(), |e| start + e + 1);
+    let width: usize = filled[start..end]
+        .trim_start_matches("{seq")
+        .trim_start_matches(":")
+        .trim_end_matches('}')
+        .trim_start_matches('0')
+        .parse()
+        .unwrap_or(0);
+    let (prefix, suffix) = (&filled[..start], &filled[end..]);
+    let highest = site
+        .records
+        .iter()
+        .filter_map(|r| {
+            let middle = r.doc.id.strip_prefix(prefix)?.strip_suffix(suffix)?;
+            (!middle.is_empty() && middle.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| middle.parse::<u64>().ok())?
+        })
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{:0width$}{suffix}", highest + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::SectionDef;
+    use time::macros::date;
+
+    #[test]
+    fn review_text_has_every_field_and_section() {
+        let fields = vec![
+            FieldDef {
+                name: "severity".into(),
+                ty: FieldType::Enum(vec!["sev1".into(), "sev2".into()]),
+                required: true,
+                help: "How bad.".into(),
+            },
+            FieldDef {
+                name: "teams".into(),
+                ty: FieldType::List(Box::new(FieldType::Team)),
+                required: true,
+                help: String::new(),
+            },
+            FieldDef {
+                name: "services".into(),
+                ty: FieldType::List(Box::new(FieldType::String)),
+                required: false,
+                help: String::new(),
+            },
+            FieldDef {
+                name: "action_items".into(),
+                ty: FieldType::ActionItems,
+                required: false,
+                help: String::new(),
+            },
+        ];
+        let sections = vec![SectionDef {
+            heading: "Summary".into(),
+            prompt: "What happened.".into(),
+            required: true,
+        }];
+        let text = review_text(
+            "Checkout \"slow\"",
+            Some("INC-2026-015"),
+            date!(2026 - 11 - 23),
+            &fields,
+            &sections,
+        );
+        assert!(text.contains("title = 'Checkout \"slow\"'"), "{text}");
+        assert!(
+            text.contains("severity = \"\"  # required: enum (sev1, sev2). How bad."),
+            "{text}"
+        );
+        assert!(text.contains("teams = []  # required"), "{text}");
+        assert!(text.contains("# services = [\"...\"]"), "{text}");
+        assert!(text.contains("# [[action_items]]"), "{text}");
+        assert!(
+            text.contains("## Summary\n\n<!-- What happened. -->"),
+            "{text}"
+        );
+        assert!(text.contains("draft = true"));
+        // It is valid TOML front matter.
+        let split = crate::front_matter::split("x.md", &text).unwrap();
+        crate::front_matter::parse("x.md", &text, &split).unwrap();
+    }
+}
