@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub const CONFIG_FILE: &str = "opsbook.toml";
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Shown in the header and the page titles.
@@ -33,14 +33,14 @@ pub struct Config {
     pub today: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinksConfig {
     /// `error` (default) fails the build on a broken internal link; `warn` only reports it.
     pub broken: BrokenLinks,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum BrokenLinks {
     #[default]
@@ -57,7 +57,7 @@ impl BrokenLinks {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HighlightConfig {
     /// Highlight fenced code blocks at build time.
@@ -100,6 +100,126 @@ impl Default for HighlightConfig {
             dark_theme: "base16-ocean.dark".into(),
         }
     }
+}
+
+/// Every setting, as `key` (dotted for tables) and what it does. Kept beside the struct and
+/// checked against it by a test, so the generated reference and `opsbook init`'s commented
+/// opsbook.toml cannot drift from what the parser accepts.
+pub const SETTINGS: &[(&str, &str)] = &[
+    ("title", "Shown in the header, page titles and feeds."),
+    (
+        "description",
+        "One sentence under the title on the home page.",
+    ),
+    (
+        "base_url",
+        "Where the site is published, e.g. `https://intranet.example.com/handbook/`. Its path is prefixed to every internal link, so the site works under a sub-path; its host makes feed and sitemap links absolute.",
+    ),
+    (
+        "theme",
+        "Theme folder under `themes/`; `default` is built in.",
+    ),
+    (
+        "language",
+        "Language of the pages (`<html lang>`) and of the search index.",
+    ),
+    (
+        "today",
+        "The date the build treats as today (`YYYY-MM-DD`), for reproducible overdue markers. Empty: the real date.",
+    ),
+    (
+        "links.broken",
+        "`error` fails the build on a broken internal link or anchor; `warn` only reports it, for importing a handbook whose links are not clean yet.",
+    ),
+    (
+        "highlight.enabled",
+        "Highlight fenced code blocks at build time.",
+    ),
+    ("highlight.light_theme", "syntect theme for light mode."),
+    ("highlight.dark_theme", "syntect theme for dark mode."),
+    (
+        "claims",
+        "A table of folder = template id, for folders whose template does not say `folder = ...`, e.g. `\"postmortems\" = \"incident-review\"`.",
+    ),
+];
+
+/// The default of a setting as TOML, e.g. `"default"` or `true`.
+fn default_value(key: &str) -> String {
+    let value =
+        toml::Value::try_from(Config::default()).unwrap_or(toml::Value::Table(toml::Table::new()));
+    let mut node = &value;
+    for part in key.split('.') {
+        match node.get(part) {
+            Some(v) => node = v,
+            None => return String::new(),
+        }
+    }
+    match node {
+        toml::Value::Table(t) if t.is_empty() => "{}".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A markdown table of every setting with its default.
+pub fn reference_markdown() -> String {
+    let mut out = String::from("| setting | default | what it does |\n| --- | --- | --- |\n");
+    for (key, doc) in SETTINGS {
+        let (section, name) = key.split_once('.').map_or(("", *key), |(s, n)| (s, n));
+        let shown = if section.is_empty() {
+            format!("`{name}`")
+        } else {
+            format!("`[{section}]` `{name}`")
+        };
+        out.push_str(&format!(
+            "| {shown} | `{}` | {} |\n",
+            default_value(key).replace('|', "\\|"),
+            doc.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+/// An `opsbook.toml` with every setting at its default, commented, for `opsbook init`.
+pub fn commented_toml(title: &str) -> String {
+    let mut out = String::from(
+        "# opsbook settings. Every setting has a default; uncomment to change one.\n\n",
+    );
+    let mut section = "";
+    for (key, doc) in SETTINGS {
+        let (sec, name) = key.split_once('.').map_or(("", *key), |(s, n)| (s, n));
+        if sec != section && !sec.is_empty() {
+            out.push_str(&format!("\n[{sec}]\n"));
+            section = sec;
+        }
+        for line in wrap(doc, 92) {
+            out.push_str(&format!("# {line}\n"));
+        }
+        match *key {
+            "title" => out.push_str(&format!(
+                "title = {}\n\n",
+                toml::Value::String(title.to_string())
+            )),
+            "claims" => out.push_str("# [claims]\n# \"postmortems\" = \"incident-review\"\n\n"),
+            _ => out.push_str(&format!("# {name} = {}\n\n", default_value(key))),
+        }
+    }
+    out
+}
+
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() && line.len() + word.len() + 1 > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }
 
 impl Config {
@@ -170,6 +290,60 @@ mod tests {
             c.absolute_url("/handbook/a/"),
             "https://intranet.example.com/handbook/a/"
         );
+    }
+
+    /// The documented settings are exactly the ones the parser knows.
+    #[test]
+    fn every_setting_is_documented() {
+        fn keys(prefix: &str, value: &toml::Value, out: &mut Vec<String>) {
+            if let toml::Value::Table(t) = value {
+                for (k, v) in t {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    match v {
+                        toml::Value::Table(inner) if !inner.is_empty() || k != "claims" => {
+                            keys(&key, v, out)
+                        }
+                        _ => out.push(key),
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        keys(
+            "",
+            &toml::Value::try_from(Config::default()).unwrap(),
+            &mut found,
+        );
+        let mut documented: Vec<String> = SETTINGS.iter().map(|(k, _)| k.to_string()).collect();
+        found.sort();
+        documented.sort();
+        assert_eq!(found, documented);
+    }
+
+    #[test]
+    fn the_commented_config_parses_to_the_defaults() {
+        let text = commented_toml("My handbook");
+        let parsed = Config::parse(&text).unwrap();
+        assert_eq!(parsed.title, "My handbook");
+        assert_eq!(parsed.theme, Config::default().theme);
+        // Uncommenting every line still parses.
+        let uncommented: String = text
+            .lines()
+            .map(|l| {
+                l.strip_prefix("# ")
+                    .filter(|r| {
+                        r.split_once(" = ").is_some_and(|(k, _)| !k.contains(' '))
+                            || r.starts_with("[claims]")
+                    })
+                    .unwrap_or(l)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        Config::parse(&uncommented).unwrap();
     }
 
     #[test]

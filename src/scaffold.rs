@@ -268,3 +268,115 @@ mod tests {
         crate::front_matter::parse("x.md", &text, &split).unwrap();
     }
 }
+
+/// The starter handbook `opsbook init` writes: (path in the new folder, contents).
+const STARTER: &[(&str, &str)] = &[
+    ("README.md", include_str!("starter/README.md")),
+    ("content/_index.md", include_str!("starter/_index.md")),
+    ("content/teams/platform.md", include_str!("starter/team.md")),
+    (
+        "content/templates/incident-review.md",
+        include_str!("starter/incident-template.md"),
+    ),
+    (
+        "content/templates/business-review.md",
+        include_str!("starter/business-template.md"),
+    ),
+    (
+        "content/templates/ops-review.md",
+        include_str!("starter/ops-template.md"),
+    ),
+    (
+        "content/templates/tech-spec.md",
+        include_str!("starter/spec-template.md"),
+    ),
+    (
+        "content/meetings/incident-review.md",
+        include_str!("starter/meeting-incident-review.md"),
+    ),
+    (
+        "content/meetings/business-review.md",
+        include_str!("starter/meeting-business-review.md"),
+    ),
+    (
+        "content/meetings/ops-review.md",
+        include_str!("starter/meeting-ops-review.md"),
+    ),
+    (
+        "content/meetings/tech-spec-review.md",
+        include_str!("starter/meeting-tech-spec-review.md"),
+    ),
+    (
+        "content/incidents/2026-01-ci-disk-full.md",
+        include_str!("starter/incident.md"),
+    ),
+    (
+        "content/reviews/business/2026-q1-platform.md",
+        include_str!("starter/business.md"),
+    ),
+    (
+        "content/reviews/ops/2026-w03.md",
+        include_str!("starter/ops.md"),
+    ),
+    (
+        "content/specs/ci-cache-cleanup.md",
+        include_str!("starter/spec.md"),
+    ),
+];
+
+/// Whether `init` may write into a folder that already has files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    Refuse,
+    Allow,
+}
+
+/// Writes a small handbook that builds at once into `dir`; returns the files written.
+pub fn init(dir: &Path, overwrite: Overwrite) -> Result<Vec<PathBuf>, Error> {
+    if overwrite == Overwrite::Refuse
+        && let Ok(mut entries) = std::fs::read_dir(dir)
+        && entries.next().is_some()
+    {
+        return Err(Error::Output(format!(
+            "{} is not empty; choose an empty folder, or pass --force to write the starter files into it (files with the same names are replaced)",
+            dir.display()
+        )));
+    }
+    let title = dir
+        .canonicalize()
+        .ok()
+        .and_then(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().replace(['-', '_'], " "))
+        })
+        .filter(|n| !n.trim().is_empty())
+        .map_or_else(
+            || "Engineering handbook".to_string(),
+            |n| format!("{} handbook", capitalize(&n)),
+        );
+    let mut files = vec![(
+        PathBuf::from(crate::config::CONFIG_FILE),
+        crate::config::commented_toml(&title),
+    )];
+    files.extend(
+        STARTER
+            .iter()
+            .map(|(p, text)| (PathBuf::from(p), (*text).to_string())),
+    );
+    let mut written = Vec::new();
+    for (rel, text) in files {
+        let path = dir.join(&rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        written.push(rel);
+    }
+    Ok(written)
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.trim().chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}

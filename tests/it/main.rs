@@ -5,5 +5,6 @@ mod build;
 mod errors;
 mod harness;
 mod links;
+mod scaffold;
 mod serve;
 mod server;
