@@ -117,11 +117,7 @@ pub fn parse_document(source: &Source, highlight: bool) -> Result<Document, Diag
     let front = front_matter::parse(&path, text, &split)?;
     let mut markdown = markdown::render(&text[split.body.clone()], highlight);
 
-    let rel = source
-        .rel_path
-        .rsplit_once('.')
-        .map_or(source.rel_path.as_str(), |(stem, _)| stem)
-        .to_string();
+    let rel = strip_markdown_extension(&source.rel_path).to_string();
     let (folder, stem) = rel.rsplit_once('/').unwrap_or(("", &rel));
     let is_index = stem == "_index" || stem == "index";
     let slug = match front.str("slug") {
@@ -260,6 +256,18 @@ fn unreachable_stub(source: &Source) -> Document {
         markdown: Markdown::default(),
         stub: true,
     })
+}
+
+/// `a/b.md` -> `a/b`; a name without a markdown extension stays whole (`PM-1 v1.2 notes`).
+pub fn strip_markdown_extension(path: &str) -> &str {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".md") {
+        &path[..path.len() - 3]
+    } else if lower.ends_with(".markdown") {
+        &path[..path.len() - 9]
+    } else {
+        path
+    }
 }
 
 /// A URL path segment from a file or folder name: lowercase letters, digits, `.`, `_` and `-`.

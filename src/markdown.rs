@@ -87,11 +87,68 @@ pub fn is_external(dest: &str) -> bool {
 fn is_document_link(dest: &str) -> bool {
     let path = dest.split('#').next().unwrap_or("");
     let path = path.split('?').next().unwrap_or("");
-    path.is_empty() || path.to_ascii_lowercase().ends_with(".md")
+    // MkDocs sites often write `other.md/#anchor`.
+    let path = path.strip_suffix('/').unwrap_or(path).to_ascii_lowercase();
+    path.is_empty() || path.ends_with(".md")
+}
+
+/// MkDocs admonitions (`!!! note "Title"` followed by an indented block) become block quotes
+/// that start with the title in bold, so imported handbooks read well. Every line keeps its
+/// byte length, so offsets (and the line and column of every later diagnostic) stay exact.
+pub fn rewrite_admonitions(body: &str) -> std::borrow::Cow<'_, str> {
+    if !body.contains("!!!") && !body.contains("???") {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut inside = false;
+    let mut in_fence = false;
+    for line in body.split_inclusive('\n') {
+        let (text, newline) = line.strip_suffix('\n').map_or((line, ""), |t| (t, "\n"));
+        if text.trim_start().starts_with("```") || text.trim_start().starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        let header = (!in_fence).then(|| admonition_header(text)).flatten();
+        if let Some(replacement) = header {
+            out.push_str(&replacement);
+            inside = true;
+        } else if inside && text.starts_with("    ") {
+            out.push_str(">   ");
+            out.push_str(&text[4..]);
+        } else if inside && text.trim().is_empty() {
+            out.push_str(text);
+        } else {
+            inside = false;
+            out.push_str(text);
+        }
+        out.push_str(newline);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `!!! tip "Title"` -> `> **Title**` padded to the same length; `!!! note` -> `> *Note*`.
+fn admonition_header(line: &str) -> Option<String> {
+    let rest = line.strip_prefix("!!!").or_else(|| line.strip_prefix("???+")).or_else(|| line.strip_prefix("???"))?;
+    let rest = rest.trim();
+    let (kinds, title) = match rest.find('"') {
+        Some(q) => (&rest[..q], rest[q + 1..].trim_end().strip_suffix('"').map(str::trim)),
+        None => (rest, None),
+    };
+    let kind = kinds.split_whitespace().next()?;
+    let shown = match title {
+        Some("") => return Some(format!("{:<width$}", ">", width = line.len())),
+        Some(t) => format!("> **{t}**"),
+        None => {
+            let mut c = kind.chars();
+            format!("> *{}*", c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect()))
+        }
+    };
+    (shown.len() <= line.len()).then(|| format!("{shown:<width$}", width = line.len()))
 }
 
 /// Renders `body`. `highlight` turns build-time syntax highlighting on.
 pub fn render(body: &str, highlight: bool) -> Markdown {
+    let body = rewrite_admonitions(body);
+    let body = body.as_ref();
     let mut out = Markdown::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut used_ids = HashSet::new();
@@ -393,6 +450,21 @@ mod tests {
             "{}",
             md.html
         );
+    }
+
+    #[test]
+    fn admonitions_become_quotes_of_the_same_length() {
+        let body = "Intro\n\n!!! tip \"Flexible Structure\"\n    Roles can be combined.\n\n!!! note\n    Plain.\n\nAfter [x](a.md)\n";
+        let rewritten = rewrite_admonitions(body);
+        assert_eq!(rewritten.len(), body.len());
+        for (a, b) in rewritten.lines().zip(body.lines()) {
+            assert_eq!(a.len(), b.len(), "{a:?} / {b:?}");
+        }
+        let md = render(body, false);
+        assert!(md.html.contains("<blockquote>\n<p><strong>Flexible Structure</strong>"), "{}", md.html);
+        assert!(md.html.contains("<em>Note</em>"), "{}", md.html);
+        assert!(!md.html.contains("<pre"), "no code block from the indentation: {}", md.html);
+        assert_eq!(md.links[0].offset, body.find("[x]").unwrap(), "offsets are unchanged");
     }
 
     #[test]

@@ -98,6 +98,11 @@ pub fn load_sources(root: &Path) -> Result<Sources, Error> {
                     }),
                     Err(d) => diagnostics.push(d),
                 },
+                // A text file with no extension (a postmortem saved without `.md`) is a page too.
+                Ok(bytes) if entry.path().extension().is_none() && is_text(&bytes) => match decode(&shown, bytes) {
+                    Ok(text) => documents.push(Source { rel_path: rel, text }),
+                    Err(d) => diagnostics.push(d),
+                },
                 Ok(bytes) => assets.push(Asset {
                     rel_path: rel,
                     bytes,
@@ -134,6 +139,10 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 fn is_markdown(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+fn is_text(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0)
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
