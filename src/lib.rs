@@ -13,6 +13,7 @@
 //! Content problems are collected as `Diagnostic`s through all stages and reported together.
 
 pub mod archive;
+pub mod chart;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
@@ -154,7 +155,7 @@ impl Validated {
 
     /// The search index files, from the same parsed documents.
     pub fn search_index(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
-        search::build_index(&self.site, &self.graph)
+        search::build_index(&self.site)
     }
 }
 
