@@ -17,6 +17,8 @@ pub struct Heading {
     pub id: String,
     /// Byte offset of the heading in the body.
     pub offset: usize,
+    /// Where the text under this heading starts in `Markdown::text`.
+    pub text_start: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +52,21 @@ pub struct Markdown {
     pub first_heading: Option<String>,
     /// Plain text of the body, for summaries and the search index.
     pub text: String,
+}
+
+impl Markdown {
+    /// The body's plain text cut at its headings: (heading, text under it). The text before the
+    /// first heading comes first, with no heading.
+    pub fn sections(&self) -> Vec<(Option<&Heading>, &str)> {
+        let mut out = Vec::with_capacity(self.headings.len() + 1);
+        let first_start = self.headings.first().map_or(self.text.len(), |h| h.text_start.saturating_sub(h.text.len() + 1));
+        out.push((None, self.text.get(..first_start).unwrap_or("")));
+        for (n, h) in self.headings.iter().enumerate() {
+            let end = self.headings.get(n + 1).map_or(self.text.len(), |next| next.text_start.saturating_sub(next.text.len() + 1));
+            out.push((Some(h), self.text.get(h.text_start..end.max(h.text_start)).unwrap_or("")));
+        }
+        out
+    }
 }
 
 /// Placeholder put in an `href` for link number `n`; the HTML writer percent-encodes it.
@@ -224,6 +241,7 @@ pub fn render(body: &str, highlight: bool) -> Markdown {
                     out.headings.push(Heading {
                         level: lvl,
                         text,
+                        text_start: out.text.len(),
                         id,
                         offset,
                     });
@@ -409,6 +427,9 @@ mod tests {
         let ids: Vec<_> = md.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["title", "notes", "notes-1", "sev1"]);
         assert!(md.html.contains("<h2 id=\"sev1\">Custom"), "{}", md.html);
+        let md = render("Intro text.\n\n## One\n\nFirst.\n\n## Two\n\nSecond.\n", false);
+        let sections: Vec<(Option<&str>, &str)> = md.sections().into_iter().map(|(h, t)| (h.map(|h| h.id.as_str()), t.trim())).collect();
+        assert_eq!(sections, [(None, "Intro text."), (Some("one"), "First."), (Some("two"), "Second.")]);
         assert_eq!(md.first_heading.as_deref(), Some("Title"));
     }
 

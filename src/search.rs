@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 use crate::archive;
 use crate::document::Kind;
 use crate::error::Error;
-use crate::links::LinkGraph;
 use crate::render::escape;
 use crate::schema::FieldValue;
 use crate::site::Site;
@@ -99,7 +98,7 @@ fn findable_values(site: &Site, i: usize) -> Vec<String> {
 }
 
 /// The HTML record Pagefind indexes for document `i`.
-fn record_html(site: &Site, graph: &LinkGraph, i: usize) -> String {
+fn record_html(site: &Site, i: usize) -> String {
     let record = &site.records[i];
     let doc = &record.doc;
     let mut html = String::with_capacity(doc.markdown.html.len() + 512);
@@ -145,24 +144,29 @@ fn record_html(site: &Site, graph: &LinkGraph, i: usize) -> String {
         html.push_str(&escape(&values.join(" · ")));
         html.push_str("</p>");
     }
-    // Table cells have no space between them in the HTML; Pagefind would glue their words.
-    let body = graph
-        .fill_html(site, i, "")
-        .replace("</td><td", "</td> <td")
-        .replace("</th><th", "</th> <th");
-    html.push_str(&body);
+    // Plain text per section, not the page's HTML: Pagefind parses far less, and headings with
+    // ids still give results that link to the right section.
+    for (heading, text) in doc.markdown.sections() {
+        if let Some(h) = heading {
+            let level = h.level.clamp(2, 6);
+            html.push_str(&format!("<h{level} id=\"{}\">{}</h{level}>", escape(&h.id), escape(&h.text)));
+        }
+        html.push_str("<p>");
+        html.push_str(&escape(text));
+        html.push_str("</p>");
+    }
     html.push_str("</main></body></html>");
     html
 }
 
 /// Builds the index; returns its files as (path under the output root, bytes).
-pub fn build_index(site: &Site, graph: &LinkGraph) -> Result<Vec<(String, Vec<u8>)>, Error> {
+pub fn build_index(site: &Site) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let records: Vec<(String, String)> = {
         use rayon::prelude::*;
         (0..site.records.len())
             .into_par_iter()
             .filter(|&i| !site.records[i].doc.stub)
-            .map(|i| (site.records[i].doc.url.clone(), record_html(site, graph, i)))
+            .map(|i| (site.records[i].doc.url.clone(), record_html(site, i)))
             .collect()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
