@@ -186,3 +186,164 @@ pub fn incidents_by_year(
     years.sort_by_key(|y| std::cmp::Reverse(y.0));
     years
 }
+
+/// One metric gathered across reviews: every dated value any review recorded for it.
+#[derive(Debug, Clone)]
+pub struct MetricSeries {
+    pub team: Option<String>,
+    pub name: String,
+    pub unit: String,
+    /// The goal of the newest review that states one.
+    pub goal: Option<f64>,
+    pub direction: crate::schema::Direction,
+    /// Dated values, oldest first; a later review's value for the same date wins.
+    pub points: Vec<(Date, f64)>,
+    /// Reviews the values came from.
+    pub sources: Vec<usize>,
+}
+
+/// Every metric in the site, by (team, metric name), from fields typed `metrics`: each review
+/// contributes its `series` and its current `value` (dated by the review).
+pub fn metric_series(site: &Site) -> Vec<MetricSeries> {
+    use std::collections::BTreeMap;
+    let mut order: Vec<usize> = (0..site.records.len())
+        .filter(|&i| site.records[i].doc.kind == Kind::Review)
+        .collect();
+    // Oldest first, so newer reviews overwrite values and goals.
+    order.sort_by_key(|&i| site.records[i].doc.date);
+    let mut all: BTreeMap<(Option<String>, String), MetricSeries> = BTreeMap::new();
+    for i in order {
+        let record = &site.records[i];
+        let review_teams = teams_of(record);
+        for (_, value) in &record.fields.0 {
+            let FieldValue::Metrics(metrics) = value else {
+                continue;
+            };
+            for m in metrics {
+                // A metric without a team belongs to the review's team when it names exactly one.
+                let team = m
+                    .team
+                    .as_ref()
+                    .map(|t| t.target.clone())
+                    .or_else(|| (review_teams.len() == 1).then(|| review_teams[0].clone()));
+                let entry = all
+                    .entry((team.clone(), m.name.clone()))
+                    .or_insert_with(|| MetricSeries {
+                        team,
+                        name: m.name.clone(),
+                        unit: m.unit.clone(),
+                        goal: None,
+                        direction: m.direction,
+                        points: Vec::new(),
+                        sources: Vec::new(),
+                    });
+                let mut points: BTreeMap<Date, f64> = entry.points.iter().copied().collect();
+                for &(d, v) in &m.series {
+                    points.insert(d, v);
+                }
+                if let (Some(v), Some(d)) = (m.value, record.doc.date)
+                    && (m.series.is_empty() || m.series.last().is_some_and(|p| p.0 < d))
+                {
+                    points.insert(d, v);
+                }
+                entry.points = points.into_iter().collect();
+                entry.goal = m.goal.or(entry.goal);
+                entry.direction = m.direction;
+                if !m.unit.is_empty() {
+                    entry.unit = m.unit.clone();
+                }
+                entry.sources.push(i);
+            }
+        }
+    }
+    all.into_values().filter(|s| !s.points.is_empty()).collect()
+}
+
+/// Incidents per month by severity for the `months` months up to the newest incident.
+pub fn incidents_per_month(
+    site: &Site,
+    incidents: &[usize],
+    levels: &[String],
+    months: usize,
+) -> Vec<crate::chart::Stack> {
+    let dates: Vec<Date> = incidents
+        .iter()
+        .filter_map(|&i| site.records[i].doc.date)
+        .collect();
+    let Some(last) = dates.iter().max().copied() else {
+        return Vec::new();
+    };
+    let month_index = |d: Date| d.year() * 12 + i32::from(u8::from(d.month())) - 1;
+    let end = month_index(last);
+    let start = end - months as i32 + 1;
+    (start..=end)
+        .map(|m| {
+            let label = format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
+            let mut counts = vec![0u32; levels.len()];
+            for &i in incidents {
+                let r = &site.records[i];
+                if r.doc.date.map(month_index) == Some(m)
+                    && let Some(level) =
+                        string_field(r, "severity").and_then(|s| levels.iter().position(|l| l == s))
+                {
+                    counts[level] += 1;
+                }
+            }
+            crate::chart::Stack {
+                label,
+                segments: levels.iter().cloned().zip(counts).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Response times per quarter: (quarter, incidents with timestamps, median minutes to detect,
+/// median minutes to resolve), from datetime fields `started`, `detected` and `resolved`.
+pub fn response_times(
+    site: &Site,
+    incidents: &[usize],
+) -> Vec<(String, usize, Option<i64>, Option<i64>)> {
+    use std::collections::BTreeMap;
+    let at = |i: usize, name: &str| match site.records[i].fields.get(name) {
+        Some(FieldValue::Datetime(dt)) => Some(*dt),
+        _ => None,
+    };
+    let mut quarters: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
+    for &i in incidents {
+        let Some(started) = at(i, "started") else {
+            continue;
+        };
+        let q = format!(
+            "{}-Q{}",
+            started.year(),
+            (u8::from(started.month()) - 1) / 3 + 1
+        );
+        let entry = quarters.entry(q).or_default();
+        if let Some(d) = at(i, "detected") {
+            entry.0.push((d - started).whole_minutes());
+        }
+        if let Some(r) = at(i, "resolved") {
+            entry.1.push((r - started).whole_minutes());
+        }
+    }
+    quarters
+        .into_iter()
+        .map(|(q, (mut detect, mut resolve))| {
+            let n = detect.len().max(resolve.len());
+            (q, n, median(&mut detect), median(&mut resolve))
+        })
+        .collect()
+}
+
+fn median(values: &mut [i64]) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let mid = values.len() / 2;
+    Some(if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2
+    } else {
+        values[mid]
+    })
+}

@@ -300,7 +300,10 @@ impl Resolver<'_> {
             }
             LinkKind::Markdown => {
                 let (path, anchor) = split_anchor(&link.dest);
-                let path = path.strip_suffix('/').filter(|p| p.to_ascii_lowercase().ends_with(".md")).unwrap_or(path);
+                let path = path
+                    .strip_suffix('/')
+                    .filter(|p| p.to_ascii_lowercase().ends_with(".md"))
+                    .unwrap_or(path);
                 if path.is_empty() {
                     return self.with_anchor(this, anchor, offset, &format!("link \"{shown}\""));
                 }

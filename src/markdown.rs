@@ -59,11 +59,20 @@ impl Markdown {
     /// first heading comes first, with no heading.
     pub fn sections(&self) -> Vec<(Option<&Heading>, &str)> {
         let mut out = Vec::with_capacity(self.headings.len() + 1);
-        let first_start = self.headings.first().map_or(self.text.len(), |h| h.text_start.saturating_sub(h.text.len() + 1));
+        let first_start = self.headings.first().map_or(self.text.len(), |h| {
+            h.text_start.saturating_sub(h.text.len() + 1)
+        });
         out.push((None, self.text.get(..first_start).unwrap_or("")));
         for (n, h) in self.headings.iter().enumerate() {
-            let end = self.headings.get(n + 1).map_or(self.text.len(), |next| next.text_start.saturating_sub(next.text.len() + 1));
-            out.push((Some(h), self.text.get(h.text_start..end.max(h.text_start)).unwrap_or("")));
+            let end = self.headings.get(n + 1).map_or(self.text.len(), |next| {
+                next.text_start.saturating_sub(next.text.len() + 1)
+            });
+            out.push((
+                Some(h),
+                self.text
+                    .get(h.text_start..end.max(h.text_start))
+                    .unwrap_or(""),
+            ));
         }
         out
     }
@@ -144,10 +153,16 @@ pub fn rewrite_admonitions(body: &str) -> std::borrow::Cow<'_, str> {
 
 /// `!!! tip "Title"` -> `> **Title**` padded to the same length; `!!! note` -> `> *Note*`.
 fn admonition_header(line: &str) -> Option<String> {
-    let rest = line.strip_prefix("!!!").or_else(|| line.strip_prefix("???+")).or_else(|| line.strip_prefix("???"))?;
+    let rest = line
+        .strip_prefix("!!!")
+        .or_else(|| line.strip_prefix("???+"))
+        .or_else(|| line.strip_prefix("???"))?;
     let rest = rest.trim();
     let (kinds, title) = match rest.find('"') {
-        Some(q) => (&rest[..q], rest[q + 1..].trim_end().strip_suffix('"').map(str::trim)),
+        Some(q) => (
+            &rest[..q],
+            rest[q + 1..].trim_end().strip_suffix('"').map(str::trim),
+        ),
         None => (rest, None),
     };
     let kind = kinds.split_whitespace().next()?;
@@ -156,7 +171,11 @@ fn admonition_header(line: &str) -> Option<String> {
         Some(t) => format!("> **{t}**"),
         None => {
             let mut c = kind.chars();
-            format!("> *{}*", c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect()))
+            format!(
+                "> *{}*",
+                c.next()
+                    .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+            )
         }
     };
     (shown.len() <= line.len()).then(|| format!("{shown:<width$}", width = line.len()))
@@ -427,9 +446,23 @@ mod tests {
         let ids: Vec<_> = md.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["title", "notes", "notes-1", "sev1"]);
         assert!(md.html.contains("<h2 id=\"sev1\">Custom"), "{}", md.html);
-        let md = render("Intro text.\n\n## One\n\nFirst.\n\n## Two\n\nSecond.\n", false);
-        let sections: Vec<(Option<&str>, &str)> = md.sections().into_iter().map(|(h, t)| (h.map(|h| h.id.as_str()), t.trim())).collect();
-        assert_eq!(sections, [(None, "Intro text."), (Some("one"), "First."), (Some("two"), "Second.")]);
+        let cut = render(
+            "Intro text.\n\n## One\n\nFirst.\n\n## Two\n\nSecond.\n",
+            false,
+        );
+        let sections: Vec<(Option<&str>, &str)> = cut
+            .sections()
+            .into_iter()
+            .map(|(h, t)| (h.map(|h| h.id.as_str()), t.trim()))
+            .collect();
+        assert_eq!(
+            sections,
+            [
+                (None, "Intro text."),
+                (Some("one"), "First."),
+                (Some("two"), "Second.")
+            ]
+        );
         assert_eq!(md.first_heading.as_deref(), Some("Title"));
     }
 
@@ -482,10 +515,23 @@ mod tests {
             assert_eq!(a.len(), b.len(), "{a:?} / {b:?}");
         }
         let md = render(body, false);
-        assert!(md.html.contains("<blockquote>\n<p><strong>Flexible Structure</strong>"), "{}", md.html);
+        assert!(
+            md.html
+                .contains("<blockquote>\n<p><strong>Flexible Structure</strong>"),
+            "{}",
+            md.html
+        );
         assert!(md.html.contains("<em>Note</em>"), "{}", md.html);
-        assert!(!md.html.contains("<pre"), "no code block from the indentation: {}", md.html);
-        assert_eq!(md.links[0].offset, body.find("[x]").unwrap(), "offsets are unchanged");
+        assert!(
+            !md.html.contains("<pre"),
+            "no code block from the indentation: {}",
+            md.html
+        );
+        assert_eq!(
+            md.links[0].offset,
+            body.find("[x]").unwrap(),
+            "offsets are unchanged"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::archive;
+use crate::chart;
 use crate::document::{Kind, truncate};
 use crate::error::{Error, tera_message};
 use crate::links::{self, LinkGraph};
@@ -154,6 +155,17 @@ struct MetricView {
     trend: Option<&'static str>,
     on_track: Option<bool>,
     points: usize,
+    /// A sparkline of the metric's history up to this review (SVG), if it has two points or more.
+    spark: String,
+}
+
+/// A chart with its data as a table, for readers who cannot see it.
+#[derive(Serialize)]
+struct ChartView {
+    title: String,
+    svg: String,
+    columns: Vec<String>,
+    rows: Vec<Vec<String>>,
 }
 
 /// The page being rendered, whatever its kind.
@@ -210,6 +222,8 @@ struct Ctx<'a> {
     /// Documents that name each team in a team field, newest first.
     docs_by_team: HashMap<String, Vec<usize>>,
     incidents: Vec<usize>,
+    /// Every metric gathered across reviews.
+    metrics: Vec<archive::MetricSeries>,
 }
 
 impl<'a> Ctx<'a> {
@@ -237,6 +251,7 @@ impl<'a> Ctx<'a> {
             reviews_by_template,
             docs_by_team,
             incidents: archive::incidents(site),
+            metrics: archive::metric_series(site),
         }
     }
 
@@ -378,6 +393,203 @@ impl<'a> Ctx<'a> {
         self.graph.fill_html(self.site, i, &self.base)
     }
 
+    /// The history of metric `m` (the `n`th of review `i`) up to the review's date, as a sparkline.
+    fn sparkline(&self, i: usize, n: usize, m: &Metric) -> String {
+        let record = &self.site.records[i];
+        let teams = archive::teams_of(record);
+        let team = m
+            .team
+            .as_ref()
+            .map(|t| t.target.clone())
+            .or_else(|| (teams.len() == 1).then(|| teams[0].clone()));
+        let Some(series) = self
+            .metrics
+            .iter()
+            .find(|s| s.team == team && s.name == m.name)
+        else {
+            return String::new();
+        };
+        let until = record.doc.date;
+        let points: Vec<chart::Point> = series
+            .points
+            .iter()
+            .filter(|(d, _)| until.is_none_or(|u| *d <= u))
+            .map(|&(date, value)| chart::Point { date, value })
+            .collect();
+        if points.len() < 2 {
+            return String::new();
+        }
+        chart::sparkline(
+            &format!("spark-{n}"),
+            &m.name,
+            &m.unit,
+            &points,
+            m.goal,
+            better(m.direction),
+        )
+    }
+
+    fn metric_chart(&self, id: &str, series: &archive::MetricSeries) -> ChartView {
+        let points: Vec<chart::Point> = series
+            .points
+            .iter()
+            .map(|&(date, value)| chart::Point { date, value })
+            .collect();
+        let title = match &series.team {
+            Some(t) => format!("{} ({})", series.name, self.team_link(t).title),
+            None => series.name.clone(),
+        };
+        ChartView {
+            svg: chart::trend(
+                id,
+                &title,
+                &series.unit,
+                &points,
+                series.goal,
+                better(series.direction),
+            ),
+            title,
+            columns: vec![
+                "Date".into(),
+                format!("Value{}", unit_suffix(&series.unit)),
+                "Goal".into(),
+            ],
+            rows: series
+                .points
+                .iter()
+                .map(|(d, v)| {
+                    vec![
+                        d.to_string(),
+                        format_number(*v),
+                        series.goal.map(format_number).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    /// One chart per metric name across the given reviews, one line per team.
+    fn metric_name_charts(&self, reviews: &BTreeSet<usize>) -> Vec<ChartView> {
+        let mut by_name: BTreeMap<&str, Vec<&archive::MetricSeries>> = BTreeMap::new();
+        for s in self
+            .metrics
+            .iter()
+            .filter(|s| s.sources.iter().any(|r| reviews.contains(r)))
+        {
+            by_name.entry(s.name.as_str()).or_default().push(s);
+        }
+        by_name
+            .into_iter()
+            .enumerate()
+            .map(|(n, (name, list))| {
+                let series: Vec<(String, Vec<chart::Point>)> = list
+                    .iter()
+                    .map(|s| {
+                        let label = s
+                            .team
+                            .as_deref()
+                            .map_or_else(|| "all".to_string(), |t| self.team_link(t).title);
+                        (
+                            label,
+                            s.points
+                                .iter()
+                                .map(|&(date, value)| chart::Point { date, value })
+                                .collect(),
+                        )
+                    })
+                    .collect();
+                let unit = list.first().map_or("", |s| s.unit.as_str());
+                let mut dates: Vec<time::Date> = list
+                    .iter()
+                    .flat_map(|s| s.points.iter().map(|p| p.0))
+                    .collect();
+                dates.sort();
+                dates.dedup();
+                let mut columns = vec!["Date".to_string()];
+                columns.extend(series.iter().map(|(label, _)| label.clone()));
+                let rows = dates
+                    .iter()
+                    .map(|d| {
+                        let mut row = vec![d.to_string()];
+                        row.extend(list.iter().map(|s| {
+                            s.points
+                                .iter()
+                                .find(|p| p.0 == *d)
+                                .map(|p| format_number(p.1))
+                                .unwrap_or_default()
+                        }));
+                        row
+                    })
+                    .collect();
+                ChartView {
+                    svg: chart::multi_line(&format!("trend-{n}"), name, unit, &series),
+                    title: name.to_string(),
+                    columns,
+                    rows,
+                }
+            })
+            .collect()
+    }
+
+    /// Incidents per month by severity, as stacked bars, for the given incidents.
+    fn incident_chart(&self, id: &str, incidents: &[usize]) -> Option<ChartView> {
+        let levels = archive::severity_levels(self.site);
+        let stacks = archive::incidents_per_month(self.site, incidents, &levels, 12);
+        if stacks.is_empty() {
+            return None;
+        }
+        let mut columns = vec!["Month".to_string()];
+        columns.extend(levels.iter().cloned());
+        let rows = stacks
+            .iter()
+            .map(|s| {
+                std::iter::once(s.label.clone())
+                    .chain(s.segments.iter().map(|(_, c)| c.to_string()))
+                    .collect()
+            })
+            .collect();
+        Some(ChartView {
+            svg: chart::stacked_bars(id, "Incidents per month by severity", &stacks),
+            title: "Incidents per month by severity".into(),
+            columns,
+            rows,
+        })
+    }
+
+    /// Median time to detect and to resolve per quarter, as a table.
+    fn response_table(&self, incidents: &[usize]) -> Option<ChartView> {
+        let quarters = archive::response_times(self.site, incidents);
+        if quarters.is_empty() {
+            return None;
+        }
+        let minutes = |m: Option<i64>| {
+            m.map_or_else(
+                || "—".to_string(),
+                |m| {
+                    if m < 120 {
+                        format!("{m} min")
+                    } else {
+                        format!("{} h {} min", m / 60, m % 60)
+                    }
+                },
+            )
+        };
+        Some(ChartView {
+            title: "Median time to detect and to resolve".into(),
+            svg: String::new(),
+            columns: vec![
+                "Quarter".into(),
+                "Incidents with timestamps".into(),
+                "Median time to detect".into(),
+                "Median time to resolve".into(),
+            ],
+            rows: quarters
+                .into_iter()
+                .map(|(q, n, d, r)| vec![q, n.to_string(), minutes(d), minutes(r)])
+                .collect(),
+        })
+    }
+
     fn nav(&self) -> Vec<LinkView> {
         let mut nav = Vec::new();
         let has = |kind: Kind| self.site.records.iter().any(|r| r.doc.kind == kind);
@@ -496,7 +708,22 @@ fn format_number(f: f64) -> String {
     }
 }
 
-fn metric_view(m: &Metric) -> MetricView {
+fn better(direction: Direction) -> chart::Better {
+    match direction {
+        Direction::Up => chart::Better::Up,
+        Direction::Down => chart::Better::Down,
+    }
+}
+
+fn unit_suffix(unit: &str) -> String {
+    if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" ({unit})")
+    }
+}
+
+fn metric_view(m: &Metric, spark: String) -> MetricView {
     let current = m.current();
     let trend = if m.series.len() >= 2 {
         let (a, b) = (
@@ -530,6 +757,7 @@ fn metric_view(m: &Metric) -> MetricView {
         trend,
         on_track,
         points: m.series.len(),
+        spark,
     }
 }
 
@@ -750,7 +978,12 @@ fn render_document(
     for (name, value) in &record.fields.0 {
         match value {
             FieldValue::ActionItems(_) => {}
-            FieldValue::Metrics(metrics) => page.metrics.extend(metrics.iter().map(metric_view)),
+            FieldValue::Metrics(metrics) => page.metrics.extend(
+                metrics
+                    .iter()
+                    .enumerate()
+                    .map(|(n, m)| metric_view(m, ctx.sparkline(i, n, m))),
+            ),
             _ if doc.kind == Kind::Review && HEADER_FIELDS.contains(&name.as_str()) => {}
             _ if doc.kind == Kind::Team && name == "services" => {}
             _ => page.fields.push(FieldRow {
@@ -791,6 +1024,8 @@ fn render_document(
                 .collect();
             context.insert("templates", &template_views);
             context.insert("archive", &ctx.summaries(&archive_list));
+            let reviews: BTreeSet<usize> = archive_list.iter().copied().collect();
+            context.insert("trends", &ctx.metric_name_charts(&reviews));
         }
         Kind::Template => {
             if let Some(t) = site.templates.iter().position(|t| t.doc == i) {
@@ -876,6 +1111,20 @@ fn render_document(
             context.insert("groups", &groups);
             context.insert("open_items", &open);
             context.insert("incident_count", &incidents.len());
+            let team_id = team.map(|t| t.id.clone());
+            let charts: Vec<ChartView> = ctx
+                .metrics
+                .iter()
+                .filter(|s| s.team.is_some() && s.team == team_id)
+                .enumerate()
+                .map(|(n, s)| ctx.metric_chart(&format!("metric-{n}"), s))
+                .collect();
+            context.insert("charts", &charts);
+            context.insert(
+                "incident_chart",
+                &ctx.incident_chart("team-incidents", &incidents),
+            );
+            context.insert("response_table", &ctx.response_table(&incidents));
         }
         Kind::Home => {
             return render_home(ctx, renderer, Some(i), page, context);
@@ -1101,6 +1350,11 @@ fn render_incidents(
     context.insert("totals", &totals);
     context.insert("total", &ctx.incidents.len());
     context.insert("undated", &undated);
+    context.insert(
+        "incident_chart",
+        &ctx.incident_chart("all-incidents", &ctx.incidents),
+    );
+    context.insert("response_table", &ctx.response_table(&ctx.incidents));
     Ok((
         "incidents/index.html".into(),
         renderer.render("incidents.html", &context)?,

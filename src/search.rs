@@ -149,7 +149,11 @@ fn record_html(site: &Site, i: usize) -> String {
     for (heading, text) in doc.markdown.sections() {
         if let Some(h) = heading {
             let level = h.level.clamp(2, 6);
-            html.push_str(&format!("<h{level} id=\"{}\">{}</h{level}>", escape(&h.id), escape(&h.text)));
+            html.push_str(&format!(
+                "<h{level} id=\"{}\">{}</h{level}>",
+                escape(&h.id),
+                escape(&h.text)
+            ));
         }
         html.push_str("<p>");
         html.push_str(&escape(text));

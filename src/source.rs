@@ -99,10 +99,15 @@ pub fn load_sources(root: &Path) -> Result<Sources, Error> {
                     Err(d) => diagnostics.push(d),
                 },
                 // A text file with no extension (a postmortem saved without `.md`) is a page too.
-                Ok(bytes) if entry.path().extension().is_none() && is_text(&bytes) => match decode(&shown, bytes) {
-                    Ok(text) => documents.push(Source { rel_path: rel, text }),
-                    Err(d) => diagnostics.push(d),
-                },
+                Ok(bytes) if entry.path().extension().is_none() && is_text(&bytes) => {
+                    match decode(&shown, bytes) {
+                        Ok(text) => documents.push(Source {
+                            rel_path: rel,
+                            text,
+                        }),
+                        Err(d) => diagnostics.push(d),
+                    }
+                }
                 Ok(bytes) => assets.push(Asset {
                     rel_path: rel,
                     bytes,

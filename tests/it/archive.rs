@@ -1,0 +1,120 @@
+//! The archive: the action-item tracker, metric trends drawn as SVG, incident statistics, and
+//! an organization's own template working end to end with no code naming it.
+
+use crate::harness::TestSite;
+use crate::scaffold::assert_balanced;
+
+/// A template the code has never heard of: an on-call handoff with metrics and action items.
+fn with_handoff_template(site: &TestSite) {
+    site.write(
+        "content/templates/oncall-handoff.md",
+        "+++\ntitle = \"On-call handoff\"\nfolder = \"handoffs\"\nmeeting = \"incident-review\"\nlabel = \"Handoff\"\n\n[fields.teams]\ntype = \"list\"\nof = \"team\"\nrequired = true\n\n[fields.load]\ntype = \"metrics\"\n\n[fields.follow_ups]\ntype = \"action_items\"\n\n[[sections]]\nheading = \"Notes\"\nprompt = \"What the next person should know.\"\n+++\n\nHand over every Thursday.\n",
+    );
+    for (n, (date, pages, due)) in [
+        ("2026-05-07", 9, "2026-05-20"),
+        ("2026-05-14", 4, "2026-07-01"),
+        ("2026-05-21", 6, "2026-05-25"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        site.write(
+            &format!("content/handoffs/{date}.md"),
+            &format!(
+                "+++\ntitle = \"Handoff {date}\"\ndate = {date}\nteams = [\"payments\"]\n\n[[load]]\nname = \"Pages\"\nunit = \"pages\"\ngoal = 5\ndirection = \"down\"\nvalue = {pages}\n\n[[follow_ups]]\ntitle = \"Follow-up {n}\"\nowner = \"dana\"\ndue = {due}\nstatus = \"{}\"\n+++\n\n## Notes\n\nQuiet week.\n",
+                if n == 1 { "done" } else { "open" }
+            ),
+        );
+    }
+}
+
+#[test]
+fn a_template_unknown_to_the_code_works_end_to_end() {
+    let site = TestSite::fixture("basic");
+    with_handoff_template(&site);
+    site.build().assert_success();
+
+    let template = site.page("/templates/oncall-handoff/");
+    assert!(
+        template.contains("Handoff 2026-05-21") && template.contains("<code>load</code>"),
+        "its reviews and fields are listed"
+    );
+    let playbook = site.page("/meetings/incident-review/");
+    assert!(
+        playbook.contains("Handoff 2026-05-07"),
+        "its reviews join the meeting's archive"
+    );
+
+    // Its action items join the tracker; with today = 2026-06-01 two are open and overdue.
+    let tracker = site.page("/action-items/");
+    for n in 0..3 {
+        assert!(
+            tracker.contains(&format!("Follow-up {n}")),
+            "item {n} in the tracker"
+        );
+    }
+    let overdue_rows = tracker
+        .split("<tr")
+        .filter(|r| r.contains("is-overdue"))
+        .count();
+    // Fixture: "Automate failover drills" (due 2026-04-01) plus Follow-up 0 and 2.
+    assert_eq!(overdue_rows, 3, "{tracker}");
+    assert!(
+        tracker.contains("<strong>3</strong> overdue"),
+        "the overdue count"
+    );
+    let done = tracker
+        .split("<tr")
+        .find(|r| r.contains("Follow-up 1"))
+        .unwrap();
+    assert!(
+        done.contains("item-done") && !done.contains("is-overdue"),
+        "done items stay, greyed: {done}"
+    );
+
+    // Its metrics become a trend on the team page: one point per handoff, goal line, on/off track.
+    let team = site.page("/teams/payments/");
+    let svg = team
+        .split("<svg")
+        .nth(1)
+        .map(|s| format!("<svg{}", &s[..s.find("</svg>").unwrap() + 6]))
+        .expect("a chart");
+    assert_balanced(&svg);
+    assert_eq!(svg.matches("<circle").count(), 3, "{svg}");
+    assert!(
+        svg.contains("role=\"img\"") && svg.contains("Pages"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains("chart-off-track"),
+        "6 pages against a goal of 5, lower is better: off track"
+    );
+    assert!(
+        team.contains("Pages (Payments): the data"),
+        "a table beside the chart"
+    );
+    // And a sparkline beside the metric on each handoff, once there is history.
+    assert!(
+        site.page("/handoffs/2026-05-21/")
+            .contains("chart-sparkline")
+    );
+}
+
+#[test]
+fn the_incident_catalogue_counts_by_month_and_severity() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_success();
+    let catalogue = site.page("/incidents/");
+    let svg = catalogue.split("<svg").nth(1).expect("a stacked bar chart");
+    let svg = &svg[..svg.find("</svg>").unwrap()];
+    // Two published incidents (the draft is left out): 2026-03 sev1 and 2026-05 sev3.
+    assert_eq!(svg.matches("<rect class=\"chart-bar-").count(), 2, "{svg}");
+    assert!(
+        catalogue.contains("<th scope=\"row\">2026-03</th><td class=\"num\">1</td>"),
+        "the data table"
+    );
+    assert!(
+        !catalogue.contains("zebra"),
+        "drafts stay out of counts and charts"
+    );
+}
