@@ -25,6 +25,10 @@ pub struct Config {
     pub language: String,
     pub links: LinksConfig,
     pub highlight: HighlightConfig,
+    pub markdown: MarkdownConfig,
+    /// Folders under `content/` that are never published: no page, search entry, feed item,
+    /// listing, count or chart comes from them. `check` still validates them.
+    pub private: Vec<String>,
     /// Folder (relative to `content/`) -> template id, for folders whose templates do not say
     /// `folder = ...` themselves, or to override them.
     pub claims: BTreeMap<String, String>,
@@ -57,6 +61,25 @@ impl BrokenLinks {
     }
 }
 
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MarkdownConfig {
+    pub raw_html: RawHtml,
+}
+
+/// What happens to HTML written inside markdown.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Kept as written: the author's choice.
+    #[default]
+    Allow,
+    /// Kept, minus scripts, event handlers and other active content (ammonia).
+    Sanitize,
+    /// Shown as text.
+    Escape,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HighlightConfig {
@@ -78,6 +101,8 @@ impl Default for Config {
             language: "en".into(),
             links: LinksConfig::default(),
             highlight: HighlightConfig::default(),
+            markdown: MarkdownConfig::default(),
+            private: Vec::new(),
             claims: BTreeMap::new(),
             today: String::new(),
         }
@@ -128,6 +153,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
         "The date the build treats as today (`YYYY-MM-DD`), for reproducible overdue markers. Empty: the real date.",
     ),
     (
+        "private",
+        "Folders under `content/` that are never published, e.g. `[\"hr\"]`: nothing from them reaches pages, search, feeds, the sitemap, listings, counts or charts. `check` still validates them.",
+    ),
+    (
         "links.broken",
         "`error` fails the build on a broken internal link or anchor; `warn` only reports it, for importing a handbook whose links are not clean yet.",
     ),
@@ -137,6 +166,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ),
     ("highlight.light_theme", "syntect theme for light mode."),
     ("highlight.dark_theme", "syntect theme for dark mode."),
+    (
+        "markdown.raw_html",
+        "HTML written inside markdown: `allow` keeps it, `sanitize` keeps it minus scripts and other active content, `escape` shows it as text. Choose `sanitize` or `escape` when many people write and the whole company reads.",
+    ),
     (
         "claims",
         "A table of folder = template id, for folders whose template does not say `folder = ...`, e.g. `\"postmortems\" = \"incident-review\"`.",

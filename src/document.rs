@@ -110,12 +110,15 @@ pub fn truncate(text: &str, max_chars: usize) -> String {
 }
 
 /// Parses one source file. Errors are returned, not printed: the caller collects them.
-pub fn parse_document(source: &Source, highlight: bool) -> Result<Document, Diagnostic> {
+pub fn parse_document(
+    source: &Source,
+    options: markdown::RenderOptions,
+) -> Result<Document, Diagnostic> {
     let path = source.display_path();
     let text = &source.text;
     let split = front_matter::split(&path, text)?;
     let front = front_matter::parse(&path, text, &split)?;
-    let mut markdown = markdown::render(&text[split.body.clone()], highlight);
+    let mut markdown = markdown::render(&text[split.body.clone()], options);
 
     let rel = strip_markdown_extension(&source.rel_path).to_string();
     let (folder, stem) = rel.rsplit_once('/').unwrap_or(("", &rel));
@@ -221,7 +224,8 @@ pub fn stub_document(source: &Source) -> Document {
         rel_path: source.rel_path.clone(),
         text,
     };
-    let mut doc = parse_document(&stand_in, false).unwrap_or_else(|_| unreachable_stub(&stand_in));
+    let mut doc = parse_document(&stand_in, markdown::RenderOptions::PLAIN)
+        .unwrap_or_else(|_| unreachable_stub(&stand_in));
     doc.stub = true;
     doc.path = source.display_path();
     doc
@@ -234,7 +238,7 @@ fn unreachable_stub(source: &Source) -> Document {
             rel_path: source.rel_path.clone(),
             text: String::new(),
         },
-        false,
+        markdown::RenderOptions::PLAIN,
     )
     .unwrap_or_else(|_| Document {
         path: source.display_path(),
@@ -312,7 +316,7 @@ mod tests {
                 rel_path: rel.into(),
                 text: text.into(),
             },
-            false,
+            markdown::RenderOptions::PLAIN,
         )
         .unwrap()
     }

@@ -88,13 +88,17 @@ pub struct Build {
 /// rebuild parses (and highlights) only files that changed. The preview server keeps one.
 #[derive(Default)]
 pub struct ParseCache {
-    entries: HashMap<String, (u64, bool, document::Document)>,
+    entries: HashMap<String, (u64, markdown::RenderOptions, document::Document)>,
 }
 
 impl ParseCache {
-    fn get(&self, source: &source::Source, highlight: bool) -> Option<document::Document> {
+    fn get(
+        &self,
+        source: &source::Source,
+        options: markdown::RenderOptions,
+    ) -> Option<document::Document> {
         let (hash, hl, doc) = self.entries.get(&source.rel_path)?;
-        (*hash == content_hash(&source.text) && *hl == highlight).then(|| doc.clone())
+        (*hash == content_hash(&source.text) && *hl == options).then(|| doc.clone())
     }
 }
 
@@ -116,14 +120,32 @@ pub fn build_cached(options: &BuildOptions, cache: &mut ParseCache) -> Result<Bu
     let validated = validate_site(options, cache)?;
     let mut timings = validated.timings.clone();
     let started = Instant::now();
-    let mut output = validated.render()?;
-    timings.push(("render", started.elapsed()));
-    if options.search == Search::Index {
-        let started = Instant::now();
-        for (path, bytes) in validated.search_index()? {
+    // Pagefind indexes on one thread; the pages render on the others meanwhile.
+    let (output, index) = std::thread::scope(|scope| {
+        let index = (options.search == Search::Index).then(|| {
+            scope.spawn(|| {
+                let started = Instant::now();
+                validated
+                    .search_index()
+                    .map(|files| (files, started.elapsed()))
+            })
+        });
+        let output = validated.render().map(|o| (o, started.elapsed()));
+        let index = index.map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|_| Err(Error::Output("the search indexer panicked".into())))
+        });
+        (output, index)
+    });
+    let (mut output, render_time) = output?;
+    timings.push(("render", render_time));
+    if let Some(index) = index {
+        let (files, search_time) = index?;
+        for (path, bytes) in files {
             output.insert(path, bytes);
         }
-        timings.push(("search", started.elapsed()));
+        timings.push(("search (parallel)", search_time));
     }
     Ok(Build {
         output,
@@ -202,7 +224,7 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
     };
     let mut cache = ParseCache::default();
     // What `build` would report...
-    let (_, _, mut diagnostics) = validate(
+    let (site, _, mut diagnostics) = validate(
         sources.config.clone(),
         &sources,
         options,
@@ -210,31 +232,36 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
         &mut Vec::new(),
     )?;
     if options.drafts == Drafts::Exclude {
-        // ...plus the drafts' own problems, from a pass that includes them (parsing is cached).
-        let mut with_drafts = options.clone();
-        with_drafts.drafts = Drafts::Include;
-        let (site, _, all) = validate(
+        // ...plus the problems of what the build leaves out (drafts, private folders), from a
+        // pass that includes everything (parsing is cached). They are warnings.
+        let built: std::collections::HashSet<&str> =
+            site.records.iter().map(|r| r.doc.path.as_str()).collect();
+        let mut everything = options.clone();
+        everything.drafts = Drafts::Unpublished;
+        let (all_site, _, all) = validate(
             sources.config.clone(),
             &sources,
-            &with_drafts,
+            &everything,
             &mut cache,
             &mut Vec::new(),
         )?;
-        let drafts: std::collections::HashSet<&str> = site
+        let unpublished: std::collections::HashMap<&str, &str> = all_site
             .records
             .iter()
-            .filter(|r| r.doc.draft)
-            .map(|r| r.doc.path.as_str())
+            .filter(|r| !built.contains(r.doc.path.as_str()))
+            .map(|r| {
+                (
+                    r.doc.path.as_str(),
+                    if r.doc.draft { "draft" } else { "private" },
+                )
+            })
             .collect();
-        diagnostics.extend(
-            all.into_iter()
-                .filter(|d| drafts.contains(d.path.as_str()))
-                .map(|mut d| {
-                    d.severity = Severity::Warning;
-                    d.message = format!("draft: {}", d.message);
-                    d
-                }),
-        );
+        diagnostics.extend(all.into_iter().filter_map(|mut d| {
+            let why = unpublished.get(d.path.as_str())?;
+            d.severity = Severity::Warning;
+            d.message = format!("{why}: {}", d.message);
+            Some(d)
+        }));
     }
     sort_diagnostics(&mut diagnostics);
     Ok(diagnostics)
@@ -258,7 +285,10 @@ fn validate(
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> Result<(site::Site, links::LinkGraph, Vec<Diagnostic>), Error> {
     let started = Instant::now();
-    let highlight = config.highlight.enabled;
+    let highlight = markdown::RenderOptions {
+        highlight: config.highlight.enabled,
+        raw_html: config.markdown.raw_html,
+    };
     let parsed: Vec<Result<document::Document, Diagnostic>> = sources
         .documents
         .par_iter()

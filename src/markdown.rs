@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::config::RawHtml;
 use crate::highlight;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +88,7 @@ pub fn text_placeholder(n: usize) -> String {
     format!("\u{E001}{n}\u{E001}")
 }
 
-fn options() -> Options {
+fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -181,8 +182,23 @@ fn admonition_header(line: &str) -> Option<String> {
     (shown.len() <= line.len()).then(|| format!("{shown:<width$}", width = line.len()))
 }
 
-/// Renders `body`. `highlight` turns build-time syntax highlighting on.
-pub fn render(body: &str, highlight: bool) -> Markdown {
+/// How markdown becomes HTML: the site's settings that matter to this stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RenderOptions {
+    pub highlight: bool,
+    pub raw_html: RawHtml,
+}
+
+impl RenderOptions {
+    pub const PLAIN: RenderOptions = RenderOptions {
+        highlight: false,
+        raw_html: RawHtml::Allow,
+    };
+}
+
+/// Renders `body`.
+pub fn render(body: &str, options: RenderOptions) -> Markdown {
+    let highlight = options.highlight;
     let body = rewrite_admonitions(body);
     let body = body.as_ref();
     let mut out = Markdown::default();
@@ -198,7 +214,7 @@ pub fn render(body: &str, highlight: bool) -> Markdown {
     // Text of the link being collected, for diagnostics.
     let mut link_text: Option<(usize, String)> = None;
 
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         if let Some((_, ref mut text)) = code {
             match event {
                 Event::Text(t) => text.push_str(&t),
@@ -379,13 +395,40 @@ pub fn render(body: &str, highlight: bool) -> Markdown {
                 out.text.push(' ');
                 events.push(event);
             }
+            Event::Html(html) | Event::InlineHtml(html) if options.raw_html == RawHtml::Escape => {
+                out.text.push_str(&html);
+                events.push(Event::Text(html));
+            }
             other => events.push(other),
         }
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = html;
+    out.html = if options.raw_html == RawHtml::Sanitize {
+        sanitize(&html)
+    } else {
+        html
+    };
     out
+}
+
+/// Removes active content (scripts, event handlers, `javascript:` URLs, iframes) from rendered
+/// HTML, keeping what opsbook itself generates: heading ids, classes, highlighted code and the
+/// link placeholders (relative URLs) that the link stage fills in later.
+fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes([
+            "class",
+            "id",
+            "aria-label",
+            "data-lang",
+            "data-pagefind-ignore",
+        ])
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .link_rel(None)
+        .clean(html)
+        .to_string()
 }
 
 /// The raw (unescaped) href placeholder; the HTML writer percent-encodes it into `href_placeholder`.
@@ -442,13 +485,16 @@ mod tests {
 
     #[test]
     fn headings_get_ids_and_duplicates_are_numbered() {
-        let md = render("# Title\n## Notes\n## Notes\n## Custom {#sev1}\n", false);
+        let md = render(
+            "# Title\n## Notes\n## Notes\n## Custom {#sev1}\n",
+            RenderOptions::PLAIN,
+        );
         let ids: Vec<_> = md.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["title", "notes", "notes-1", "sev1"]);
         assert!(md.html.contains("<h2 id=\"sev1\">Custom"), "{}", md.html);
         let cut = render(
             "Intro text.\n\n## One\n\nFirst.\n\n## Two\n\nSecond.\n",
-            false,
+            RenderOptions::PLAIN,
         );
         let sections: Vec<(Option<&str>, &str)> = cut
             .sections()
@@ -469,7 +515,7 @@ mod tests {
     #[test]
     fn links_are_collected_with_offsets_and_placeholders() {
         let body = "See [the db](../incidents/db.md#timeline), [[INC-1]] and [[x|X]].\n`[[not a link]]` [web](https://e.com) ![i](img.png)\n";
-        let md = render(body, false);
+        let md = render(body, RenderOptions::PLAIN);
         let got: Vec<_> = md
             .links
             .iter()
@@ -497,7 +543,13 @@ mod tests {
 
     #[test]
     fn code_blocks_are_highlighted_and_kept_out_of_links() {
-        let md = render("```rust\nlet a = \"[[x]]\";\n```\n", true);
+        let md = render(
+            "```rust\nlet a = \"[[x]]\";\n```\n",
+            RenderOptions {
+                highlight: true,
+                ..RenderOptions::PLAIN
+            },
+        );
         assert!(md.links.is_empty());
         assert!(
             md.html.contains("<pre class=\"code\" data-lang=\"rust\">"),
@@ -514,7 +566,7 @@ mod tests {
         for (a, b) in rewritten.lines().zip(body.lines()) {
             assert_eq!(a.len(), b.len(), "{a:?} / {b:?}");
         }
-        let md = render(body, false);
+        let md = render(body, RenderOptions::PLAIN);
         assert!(
             md.html
                 .contains("<blockquote>\n<p><strong>Flexible Structure</strong>"),
@@ -531,6 +583,42 @@ mod tests {
             md.links[0].offset,
             body.find("[x]").unwrap(),
             "offsets are unchanged"
+        );
+    }
+
+    #[test]
+    fn raw_html_can_be_kept_sanitized_or_escaped() {
+        let body = "<div class=\"note\" onclick=\"x()\">Hi <script>alert(1)</script></div>\n\n[[x]] and <b>bold</b>\n";
+        let allow = render(body, RenderOptions::PLAIN);
+        assert!(allow.html.contains("<script>") && allow.html.contains("onclick"));
+        let clean = render(
+            body,
+            RenderOptions {
+                raw_html: RawHtml::Sanitize,
+                ..RenderOptions::PLAIN
+            },
+        );
+        assert!(
+            !clean.html.contains("<script") && !clean.html.contains("onclick"),
+            "{}",
+            clean.html
+        );
+        assert!(
+            clean.html.contains("<b>bold</b>") && clean.html.contains(&href_placeholder(0)),
+            "{}",
+            clean.html
+        );
+        let escaped = render(
+            body,
+            RenderOptions {
+                raw_html: RawHtml::Escape,
+                ..RenderOptions::PLAIN
+            },
+        );
+        assert!(
+            escaped.html.contains("&lt;script&gt;") && !escaped.html.contains("<b>"),
+            "{}",
+            escaped.html
         );
     }
 

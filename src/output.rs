@@ -60,9 +60,8 @@ impl OutputTree {
             .collect();
         dirs.sort();
         dirs.dedup();
-        for dir in &dirs {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
+        dirs.par_iter()
+            .try_for_each(|dir| std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e)))?;
         self.files.par_iter().try_for_each(|(path, bytes)| {
             let target = root.join(path);
             std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
@@ -88,11 +87,26 @@ fn swap_in(staging: tempfile::TempDir, out: &Path) -> Result<(), Error> {
             let _ = std::fs::remove_dir_all(&staged);
             return Err(Error::io(out, e));
         }
-        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        remove_tree(&old)?;
     } else {
         std::fs::rename(&staged, out).map_err(|e| Error::io(out, e))?;
     }
     Ok(())
+}
+
+/// Removes a previous output folder, its files in parallel: a 20,000-file site takes seconds to
+/// delete one file at a time.
+fn remove_tree(dir: &Path) -> Result<(), Error> {
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
+    std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
 /// Refuses output folders whose replacement would delete the sources: the site root itself, a

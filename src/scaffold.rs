@@ -21,7 +21,9 @@ pub fn new_review(
     let docs: Vec<_> = sources
         .documents
         .iter()
-        .filter_map(|s| crate::document::parse_document(s, false).ok())
+        .filter_map(|s| {
+            crate::document::parse_document(s, crate::markdown::RenderOptions::PLAIN).ok()
+        })
         .collect();
     let (site, _) = crate::site::assemble(docs, sources.config, today, Drafts::Include);
     let Some(template) = site.templates.iter().find(|t| t.id == template_id) else {

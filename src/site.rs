@@ -67,8 +67,12 @@ pub struct Site {
 /// Whether drafts are part of the site: `build` leaves them out, `serve` shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Drafts {
+    /// A published build: no drafts, no private folders.
     Exclude,
+    /// The preview: drafts shown with a banner; private folders still left out.
     Include,
+    /// `check`: everything, so problems in drafts and private folders are found too.
+    Unpublished,
 }
 
 impl Site {
@@ -84,9 +88,23 @@ pub fn assemble(
     today: Date,
     drafts: Drafts,
 ) -> (Site, Vec<Diagnostic>) {
+    let private: Vec<String> = config
+        .private
+        .iter()
+        .map(|p| p.trim_matches('/').to_string())
+        .collect();
+    let is_private = |d: &Document| {
+        private
+            .iter()
+            .any(|p| d.folder == *p || d.folder.starts_with(&format!("{p}/")))
+    };
     let docs: Vec<Document> = docs
         .into_iter()
-        .filter(|d| drafts == Drafts::Include || !d.draft)
+        .filter(|d| match drafts {
+            Drafts::Exclude => !d.draft && !is_private(d),
+            Drafts::Include => !is_private(d),
+            Drafts::Unpublished => true,
+        })
         .collect();
     let mut diagnostics = Vec::new();
 

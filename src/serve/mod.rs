@@ -192,11 +192,19 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache) {
     shared.rebuilt.notify_all();
 }
 
+const SEARCH_QUIET: Duration = Duration::from_millis(1500);
+
 /// Builds the search index off the request path; a newer build makes the result stale, and it is dropped.
 fn index_in_background(shared: Arc<Shared>, build: u64, validated: crate::Validated) {
     let spawned = std::thread::Builder::new()
         .name("opsbook-search".into())
         .spawn(move || {
+            // While the author is still typing, each save makes the last index stale: wait for a
+            // quiet moment, and index only if no newer build came in meanwhile.
+            std::thread::sleep(SEARCH_QUIET);
+            if shared.lock().build != build {
+                return;
+            }
             let started = Instant::now();
             match validated.search_index() {
                 Ok(files) => {

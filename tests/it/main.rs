@@ -7,5 +7,6 @@ mod errors;
 mod harness;
 mod links;
 mod scaffold;
+mod security;
 mod serve;
 mod server;
