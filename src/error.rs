@@ -16,8 +16,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("theme template `{name}`: {message}")]
-    Theme { name: String, message: String },
+    /// `name` is the template's file name; `path` where it came from (`templates/page.html`,
+    /// `themes/x/templates/page.html`, or the built-in theme).
+    #[error("{path}: error: {message}")]
+    Theme {
+        name: String,
+        path: String,
+        message: String,
+    },
     #[error("{0}")]
     Output(String),
 }

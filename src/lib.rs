@@ -222,6 +222,8 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
         Err(Error::Content(d)) => return Ok(d),
         Err(e) => return Err(e),
     };
+    // Theme templates that do not compile fail a build; check says so too.
+    render::Renderer::new(&sources.theme)?;
     let mut cache = ParseCache::default();
     // What `build` would report...
     let (site, _, mut diagnostics) = validate(

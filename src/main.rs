@@ -124,7 +124,13 @@ fn main() -> ExitCode {
             } else {
                 Drafts::Exclude
             };
-            match opsbook::build_to(&options, &out) {
+            let progress = Progress::start(
+                !cli.quiet && std::io::stderr().is_terminal(),
+                format!("Building {}", root.display()),
+            );
+            let result = opsbook::build_to(&options, &out);
+            progress.finish();
+            match result {
                 Ok(build) => {
                     print_diagnostics(&build.warnings, color, cli.quiet);
                     if cli.verbose {
@@ -283,6 +289,7 @@ fn fail(err: Error, color: bool, quiet: bool) -> ExitCode {
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             eprintln!("build failed: {errors} error(s); the previous output was left as it was");
         }
+        other @ Error::Theme { .. } => eprintln!("{other}"),
         other => eprintln!("error: {other}"),
     }
     ExitCode::from(1)
@@ -374,4 +381,62 @@ fn arg_table(args: &[&clap::Arg]) -> String {
         ));
     }
     out
+}
+
+/// A one-line "still working" indicator on a terminal, shown only for builds that take longer
+/// than a second, and erased when they finish.
+struct Progress {
+    done: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(enabled: bool, label: String) -> Progress {
+        if !enabled {
+            return Progress {
+                done: None,
+                thread: None,
+            };
+        }
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut shown = false;
+            let frames = ['|', '/', '-', '\\'];
+            let mut n = 0;
+            loop {
+                let wait = if shown {
+                    std::time::Duration::from_millis(200)
+                } else {
+                    std::time::Duration::from_secs(1)
+                };
+                match rx.recv_timeout(wait) {
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        eprint!(
+                            "\r{} {label}… {:.1} s ",
+                            frames[n % frames.len()],
+                            started.elapsed().as_secs_f64()
+                        );
+                        shown = true;
+                        n += 1;
+                    }
+                    _ => break,
+                }
+            }
+            if shown {
+                eprint!("\r\x1b[2K");
+            }
+        });
+        Progress {
+            done: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    fn finish(mut self) {
+        drop(self.done.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }

@@ -37,6 +37,8 @@ pub const GENERATED_URLS: &[&str] = &[
 /// The compiled theme templates.
 pub struct Renderer {
     tera: Tera,
+    /// Template name -> where it came from, for error messages.
+    origins: HashMap<String, String>,
 }
 
 impl Renderer {
@@ -46,24 +48,39 @@ impl Renderer {
         for file in &theme.templates {
             let text = String::from_utf8(file.bytes.clone()).map_err(|_| Error::Theme {
                 name: file.name.clone(),
+                path: file.origin.clone(),
                 message: "template is not valid UTF-8".into(),
             })?;
             files.push((file.name.clone(), text));
         }
+        let origins: HashMap<String, String> = theme
+            .templates
+            .iter()
+            .map(|f| (f.name.clone(), f.origin.clone()))
+            .collect();
         tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| Error::Theme {
-                name: theme_error_name(&e),
-                message: tera_message(&e),
+            .map_err(|e| {
+                let name = theme_error_name(&e);
+                Error::Theme {
+                    path: origins.get(&name).cloned().unwrap_or_else(|| name.clone()),
+                    name,
+                    message: tera_message(&e),
+                }
             })?;
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which turns every URL into `&#x2F;` soup.
         tera.set_escape_fn(escape);
-        Ok(Renderer { tera })
+        Ok(Renderer { tera, origins })
     }
 
     fn render(&self, name: &str, context: &Context) -> Result<String, Error> {
         self.tera.render(name, context).map_err(|e| Error::Theme {
             name: name.to_string(),
+            path: self
+                .origins
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| name.to_string()),
             message: tera_message(&e),
         })
     }

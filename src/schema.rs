@@ -124,6 +124,9 @@ pub struct SectionDef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schema {
     pub fields: Vec<FieldDef>,
+    /// Fields the template declares but gets wrong (an unknown type): already reported at the
+    /// template, so reviews that use them are not told they are unknown as well.
+    pub broken_fields: Vec<String>,
     pub sections: Vec<SectionDef>,
     /// Keys any document may carry besides the declared fields.
     pub common: &'static [&'static str],
@@ -275,6 +278,7 @@ impl Schema {
     /// Reads `[fields.*]` and `[[sections]]` from a template's front matter.
     pub fn from_template(table: &Table, check: &mut Checker<'_>) -> Schema {
         let mut fields = Vec::new();
+        let mut broken_fields = Vec::new();
         for entry in table.iter() {
             if !TEMPLATE_KEYS.contains(&entry.key.as_str()) {
                 let hint = suggest(&entry.key, TEMPLATE_KEYS.iter().copied())
@@ -291,8 +295,9 @@ impl Schema {
             None => {}
             Some((Value::Table(defs), _)) => {
                 for def in defs.iter() {
-                    if let Some(field) = field_def(&def.key, &def.node, check) {
-                        fields.push(field);
+                    match field_def(&def.key, &def.node, check) {
+                        Some(field) => fields.push(field),
+                        None => broken_fields.push(def.key.clone()),
                     }
                 }
             }
@@ -331,6 +336,7 @@ impl Schema {
         }
         Schema {
             fields,
+            broken_fields,
             sections,
             common: COMMON_KEYS,
             strict: true,
@@ -342,6 +348,7 @@ impl Schema {
     pub fn page() -> Schema {
         Schema {
             fields: Vec::new(),
+            broken_fields: Vec::new(),
             sections: Vec::new(),
             common: COMMON_KEYS,
             strict: false,
@@ -365,6 +372,7 @@ impl Schema {
                 text("owner", "The role that runs the meeting."),
                 text("attendees", "Who comes."),
             ],
+            broken_fields: Vec::new(),
             sections: Vec::new(),
             common: COMMON_KEYS,
             strict: true,
@@ -391,6 +399,7 @@ impl Schema {
                 ),
                 // Members are validated by `members` below: handle, name, role.
             ],
+            broken_fields: Vec::new(),
             sections: Vec::new(),
             common: &[
                 "title", "id", "slug", "date", "draft", "summary", "related", "weight", "members",
@@ -435,7 +444,7 @@ impl Schema {
                 }
             } else if self.common.contains(&key) {
                 check_common(key, &entry.node, check);
-            } else if self.strict {
+            } else if self.strict && !self.broken_fields.iter().any(|b| b == key) {
                 let known = self
                     .fields
                     .iter()

@@ -58,12 +58,13 @@ pub fn load_sources(root: &Path) -> Result<Sources, Error> {
     let mut diagnostics = Vec::new();
     let content = root.join(CONTENT_DIR);
     if content.is_dir() {
-        let walker = WalkDir::new(&content)
+        let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let mut walker = WalkDir::new(&content)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-        for entry in walker {
+        while let Some(entry) = walker.next() {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
@@ -84,6 +85,23 @@ pub fn load_sources(root: &Path) -> Result<Sources, Error> {
                     continue;
                 }
             };
+            // A symbolic link may point anywhere; publishing what lies outside the handbook
+            // (a home folder, /etc) by accident is worse than refusing it.
+            if entry.path_is_symlink() {
+                let target = std::fs::canonicalize(entry.path()).unwrap_or_default();
+                if !target.starts_with(&root_real) {
+                    let shown =
+                        display_path(entry.path().strip_prefix(root).unwrap_or(entry.path()));
+                    diagnostics.push(Diagnostic::error(
+                        shown,
+                        format!("symbolic link to {}, outside the handbook; copy the files in, or remove the link", target.display()),
+                    ));
+                    if entry.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
             if !entry.file_type().is_file() {
                 continue;
             }

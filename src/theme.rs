@@ -12,6 +12,8 @@ use crate::error::Error;
 /// One theme file: its name (`page.html`, `style.css`) and contents.
 #[derive(Debug, Clone)]
 pub struct ThemeFile {
+    /// Where it came from, for error messages: `templates/page.html`, or `built-in theme: page.html`.
+    pub origin: String,
     pub name: String,
     pub bytes: Vec<u8>,
 }
@@ -53,6 +55,7 @@ impl Theme {
         let mut theme = Theme::default();
         for (dir, file, bytes) in DEFAULT_THEME {
             let f = ThemeFile {
+                origin: format!("built-in theme: {}/{}", dir, file),
                 name: file.to_string(),
                 bytes: bytes.to_vec(),
             };
@@ -63,18 +66,23 @@ impl Theme {
         }
         let theme_dir = root.join("themes").join(name);
         if theme_dir.is_dir() {
-            theme.overlay(&theme_dir.join("templates"), &theme_dir.join("static"))?;
+            theme.overlay(
+                root,
+                &theme_dir.join("templates"),
+                &theme_dir.join("static"),
+            )?;
         } else if name != "default" {
             return Err(Error::Theme {
                 name: name.to_string(),
+                path: display_path(&theme_dir),
                 message: format!("no theme folder at {}", display_path(&theme_dir)),
             });
         }
-        theme.overlay(&root.join("templates"), &root.join("static"))?;
+        theme.overlay(root, &root.join("templates"), &root.join("static"))?;
         Ok(theme)
     }
 
-    fn overlay(&mut self, templates: &Path, statics: &Path) -> Result<(), Error> {
+    fn overlay(&mut self, root: &Path, templates: &Path, statics: &Path) -> Result<(), Error> {
         for (dir, list) in [
             (templates, &mut self.templates),
             (statics, &mut self.static_files),
@@ -93,7 +101,12 @@ impl Theme {
                 let name = display_path(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
                 let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
                 list.retain(|f| f.name != name);
-                list.push(ThemeFile { name, bytes });
+                let origin = display_path(entry.path().strip_prefix(root).unwrap_or(entry.path()));
+                list.push(ThemeFile {
+                    origin,
+                    name,
+                    bytes,
+                });
             }
         }
         Ok(())

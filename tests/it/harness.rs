@@ -46,9 +46,9 @@ impl Run {
         let mut out = String::new();
         for line in self.stderr.lines() {
             let trimmed = line.trim_start();
-            let is_head = line.starts_with("content/")
-                || line.starts_with("opsbook.toml")
-                || line.starts_with("themes/");
+            let is_head = ["content/", "opsbook.toml", "themes/", "templates/"]
+                .iter()
+                .any(|p| line.starts_with(p));
             if is_head || trimmed.starts_with("= help:") {
                 out.push_str(if is_head { line } else { trimmed });
                 out.push('\n');

@@ -5,6 +5,7 @@ mod archive;
 mod build;
 mod errors;
 mod harness;
+mod hostile;
 mod links;
 mod scaffold;
 mod security;

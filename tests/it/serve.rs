@@ -211,3 +211,76 @@ fn incremental_build_equals_full_build() {
         "backlinks updated"
     );
 }
+
+fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Hundreds of concurrent connections, malformed requests and slow clients: the server keeps
+/// answering, never serves outside its folder, and its memory stays flat.
+#[test]
+fn the_server_survives_a_flood_of_bad_and_slow_requests() {
+    use std::io::Write;
+    use std::net::TcpStream;
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site);
+    let port = server.port;
+    let before = rss_kb(server.pid());
+    let bad: Vec<String> = vec![
+        "BREW / HTTP/1.1\r\nHost: x\r\n\r\n".into(),
+        "GET /%zz%/ HTTP/1.1\r\nHost: x\r\n\r\n".into(),
+        "GET /..%2f..%2fetc/passwd HTTP/1.1\r\nHost: x\r\n\r\n".into(),
+        "GET http://evil/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n".into(),
+        format!(
+            "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+            "a".repeat(64 * 1024)
+        ),
+        "\r\n\r\n\r\n".into(),
+        "GET / HTTP/9.9\r\n\r\n".into(),
+        "GET /\u{0}/ HTTP/1.1\r\nHost: x\r\n\r\n".into(),
+    ];
+    // Slow clients: half a request, then silence, held open through the flood.
+    let slow: Vec<TcpStream> = (0..20)
+        .filter_map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+            s.write_all(b"GET / HTTP/1.1\r\nHost: slo").ok()?;
+            Some(s)
+        })
+        .collect();
+    for round in 0..3 {
+        let handles: Vec<_> = (0..200)
+            .map(|n| {
+                let request = bad[n % bad.len()].clone();
+                std::thread::spawn(move || {
+                    if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+                        s.set_read_timeout(Some(Duration::from_secs(10))).ok();
+                        let _ = s.write_all(request.as_bytes());
+                        let mut buf = Vec::new();
+                        let _ = s.read_to_end(&mut buf);
+                        let text = String::from_utf8_lossy(&buf).into_owned();
+                        assert!(!text.contains("root:x:0"), "served /etc/passwd");
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().expect("client thread");
+        }
+        let (status, _, body) = server.get("/incidents/2026-03-db-failover/");
+        assert_eq!(status, 200, "round {round}: the server stopped answering");
+        assert!(body.contains("Database failover stalled"));
+    }
+    drop(slow);
+    let after = rss_kb(server.pid());
+    assert!(
+        after < before + 64 * 1024,
+        "memory grew from {before} KB to {after} KB"
+    );
+}

@@ -29,6 +29,10 @@ pub fn free_port() -> u16 {
 }
 
 impl Server {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn start(site: &TestSite) -> Server {
         Server::start_with(site, &[])
     }
