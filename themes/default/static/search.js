@@ -203,13 +203,19 @@
       load().then(function (pf) { return pf.filters().then(function () { return pf.search(q || null, { filters: filters() }); }); }).then(function (search) {
         if (mine !== seq || !search) return null;
         drawFacets(search.filters || {});
-        return Promise.all(search.results.slice(0, 50).map(function (r) { return r.data(); })).then(function (all) {
-          if (mine !== seq) return;
-          list.textContent = "";
-          all.forEach(function (d) { list.appendChild(resultItem(d, false)); });
-          var n = search.results.length;
-          status.textContent = n === 0 ? "No results." : n + " result" + (n === 1 ? "" : "s") + (n > 50 ? ", showing the first 50" : "") + ".";
-        });
+        var n = search.results.length;
+        // The first ten show as soon as their fragments arrive; the rest follow.
+        var show = function (from, to) {
+          return Promise.all(search.results.slice(from, to).map(function (r) { return r.data(); })).then(function (all) {
+            if (mine !== seq) return false;
+            if (from === 0) list.textContent = "";
+            all.forEach(function (d) { list.appendChild(resultItem(d, false)); });
+            return true;
+          });
+        };
+        status.textContent = n === 0 ? "No results." : n + " result" + (n === 1 ? "" : "s") + (n > 50 ? ", showing the first 50" : "") + ".";
+        if (n === 0) list.textContent = "";
+        return show(0, 10).then(function (current) { if (current && n > 10) return show(10, 50); });
       }).catch(function (e) { status.textContent = "Search failed to load: " + e; });
     }
 
