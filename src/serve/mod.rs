@@ -192,7 +192,7 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache) {
     shared.rebuilt.notify_all();
 }
 
-const SEARCH_QUIET: Duration = Duration::from_millis(1500);
+const SEARCH_QUIET: Duration = Duration::from_secs(5);
 
 /// Builds the search index off the request path; a newer build makes the result stale, and it is dropped.
 fn index_in_background(shared: Arc<Shared>, build: u64, validated: crate::Validated) {
