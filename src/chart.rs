@@ -9,6 +9,7 @@
 //! The functions never panic: nothing to draw gives an empty string, non-finite values are
 //! skipped, and a single point or a flat series still renders (the value range is padded).
 
+use crate::render::escape;
 use std::fmt::Write as _;
 
 use time::Date;
@@ -353,7 +354,7 @@ pub fn stacked_bars(id: &str, title: &str, stacks: &[Stack]) -> String {
                 num(y),
                 num(bar_w),
                 num(h),
-                xml_escape(&format!("{}: {count} {name}", stack.label))
+                escape(&format!("{}: {count} {name}", stack.label))
             );
         }
         out.push_str("</g>");
@@ -727,8 +728,8 @@ fn open(out: &mut String, id: &str, kind: &str, w: f64, h: f64, title: &str, des
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" viewBox="0 0 {} {}" width="100%" font-size="{FONT}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
         num(w),
         num(h),
-        xml_escape(title),
-        xml_escape(desc)
+        escape(title),
+        escape(desc)
     );
 }
 
@@ -829,7 +830,7 @@ fn polyline(
     );
     match title {
         Some(t) => {
-            let _ = write!(out, "><title>{}</title></polyline>", xml_escape(t));
+            let _ = write!(out, "><title>{}</title></polyline>", escape(t));
         }
         None => out.push_str("/>"),
     }
@@ -851,26 +852,8 @@ fn text(out: &mut String, class: &str, x: f64, y: f64, anchor: &str, s: &str) {
         r#"<text class="{class}" x="{}" y="{}" text-anchor="{anchor}">{}</text>"#,
         num(x),
         num(y),
-        xml_escape(s)
+        escape(s)
     );
-}
-
-/// Escapes text and attribute values; drops control characters, which XML 1.0 forbids.
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -700,7 +700,8 @@ fn markdown_segment_path(folder: &str) -> String {
         .join("/")
 }
 
-/// Escapes text for HTML text and attribute values.
+/// Escapes text for HTML and XML text and attribute values (pages, feeds, SVG). Control
+/// characters other than tab and newlines are dropped: XML 1.0 forbids them.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -710,6 +711,8 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }

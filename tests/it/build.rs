@@ -324,3 +324,52 @@ fn example_handbook_builds_with_every_link_resolving() {
         );
     }
 }
+
+/// A build killed half-way (a laptop lid closed, Ctrl-C, an OOM kill) leaves the previous site
+/// complete: output is written beside it and swapped in only at the end.
+#[test]
+fn a_killed_build_leaves_the_previous_output_complete() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_success();
+    let before: Vec<_> = files(&site.out())
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(site.out().join(&f)).unwrap()))
+        .collect();
+    // Enough pages that the next build takes a while.
+    for n in 0..1500 {
+        site.write(
+            &format!("content/bulk/page-{n}.md"),
+            &format!(
+                "# Page {n}\n\n{}\n",
+                "Some words to index and render. ".repeat(200)
+            ),
+        );
+    }
+    for delay in [50u64, 300, 900] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"))
+            .args(["build", "--quiet", "--root"])
+            .arg(site.root())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        let after: Vec<_> = files(&site.out())
+            .into_iter()
+            .map(|f| (f.clone(), std::fs::read(site.out().join(&f)).unwrap()))
+            .collect();
+        // Either the old site, untouched, or (if the build finished first) the whole new one.
+        let finished = after.iter().any(|(f, _)| f.starts_with("bulk"));
+        if finished {
+            assert!(
+                after.len() > before.len() + 1500,
+                "a finished build is complete"
+            );
+        } else {
+            assert!(
+                before == after,
+                "killed after {delay} ms: the previous output changed"
+            );
+        }
+    }
+}
