@@ -89,9 +89,16 @@ pub struct Build {
 #[derive(Default)]
 pub struct ParseCache {
     entries: HashMap<String, (u64, markdown::RenderOptions, document::Document)>,
+    /// A one-shot build keeps nothing: a copy of every document would double its memory.
+    off: bool,
 }
 
 impl ParseCache {
+    /// A cache that stores nothing, for builds that run once.
+    pub fn off() -> ParseCache {
+        ParseCache { entries: HashMap::new(), off: true }
+    }
+
     fn get(
         &self,
         source: &source::Source,
@@ -112,7 +119,7 @@ fn content_hash(text: &str) -> u64 {
 /// Runs stages 1-5 and the search index: everything but writing. Fails with every content
 /// error found.
 pub fn build(options: &BuildOptions) -> Result<Build, Error> {
-    build_cached(options, &mut ParseCache::default())
+    build_cached(options, &mut ParseCache::off())
 }
 
 /// `build`, reusing and refreshing `cache`. The output equals a full build's.
@@ -299,8 +306,8 @@ fn validate(
             None => document::parse_document(s, highlight),
         })
         .collect();
-    let mut fresh = HashMap::with_capacity(parsed.len());
-    for (p, s) in parsed.iter().zip(&sources.documents) {
+    let mut fresh = HashMap::with_capacity(if cache.off { 0 } else { parsed.len() });
+    for (p, s) in parsed.iter().zip(&sources.documents).filter(|_| !cache.off) {
         if let Ok(doc) = p {
             fresh.insert(
                 s.rel_path.clone(),
