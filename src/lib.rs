@@ -96,7 +96,10 @@ pub struct ParseCache {
 impl ParseCache {
     /// A cache that stores nothing, for builds that run once.
     pub fn off() -> ParseCache {
-        ParseCache { entries: HashMap::new(), off: true }
+        ParseCache {
+            entries: HashMap::new(),
+            off: true,
+        }
     }
 
     fn get(

@@ -156,10 +156,14 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache) {
                 for w in &validated.warnings {
                     eprint!("{}", w.render(shared.options.color));
                 }
+                let changed_note = if changed.contains("*") {
+                    String::new()
+                } else {
+                    format!(", {} changed file(s)", changed.len())
+                };
                 eprintln!(
-                    "[build {build}] {} pages, {} changed file(s), {} warning(s) in {:.0} ms",
+                    "[build {build}] {} pages{changed_note}, {} warning(s) in {:.0} ms",
                     validated.site.records.len(),
-                    changed.len(),
                     validated.warnings.len(),
                     ms(took)
                 );
