@@ -44,6 +44,63 @@ const LEGEND_ROW: f64 = 16.0;
 /// Space between the x-axis labels and the first legend row.
 const LEGEND_GAP: f64 = 8.0;
 
+/// The cleaned points of one metric and what both line charts derive from them.
+struct Prepared {
+    points: Vec<Point>,
+    first: Point,
+    last: Point,
+    goal: Option<f64>,
+    lo: f64,
+    hi: f64,
+    monthly: bool,
+    on_track: Option<bool>,
+}
+
+fn prepare(points: &[Point], goal: Option<f64>, better: Better) -> Option<Prepared> {
+    let points = clean(points);
+    let (first, last) = (*points.first()?, *points.last()?);
+    let goal = goal.filter(|g| g.is_finite());
+    let (lo, hi) = value_range(points.iter().map(|p| p.value).chain(goal))?;
+    let monthly = is_monthly(&points);
+    let on_track = goal.map(|g| meets(last.value, g, better));
+    Some(Prepared {
+        points,
+        first,
+        last,
+        goal,
+        lo,
+        hi,
+        monthly,
+        on_track,
+    })
+}
+
+/// "Title: 99.97 % on 2026-10-31, goal 99.95 %, on track": the chart's text alternative.
+fn summary_line(
+    title: &str,
+    lead: &str,
+    unit: &str,
+    last: Point,
+    goal: Option<f64>,
+    on_track: Option<bool>,
+    monthly: bool,
+) -> String {
+    let mut summary = format!(
+        "{title}: {lead}{} on {}",
+        with_unit(last.value, unit),
+        date_label(last.date, monthly)
+    );
+    if let (Some(g), Some(on)) = (goal, on_track) {
+        let _ = write!(
+            summary,
+            ", goal {}, {}",
+            with_unit(g, unit),
+            track_words(on)
+        );
+    }
+    summary
+}
+
 /// A line chart of one metric over time: the values as a polyline with points, the goal as a
 /// dashed horizontal line labelled "goal N", the last value labelled, the line coloured
 /// chart-on-track / chart-off-track depending on whether the last value meets the goal in the
@@ -59,30 +116,20 @@ pub fn trend(
 ) -> String {
     const W: f64 = 560.0;
     const H: f64 = 200.0;
-    let points = clean(points);
-    let (Some(first), Some(last)) = (points.first().copied(), points.last().copied()) else {
+    let Some(Prepared {
+        points,
+        first,
+        last,
+        goal,
+        lo,
+        hi,
+        monthly,
+        on_track,
+    }) = prepare(points, goal, better)
+    else {
         return String::new();
     };
-    let goal = goal.filter(|g| g.is_finite());
-    let Some((lo, hi)) = value_range(points.iter().map(|p| p.value).chain(goal)) else {
-        return String::new();
-    };
-    let monthly = is_monthly(&points);
-    let on_track = goal.map(|g| meets(last.value, g, better));
-
-    let mut summary = format!(
-        "{title}: {} on {}",
-        with_unit(last.value, unit),
-        date_label(last.date, monthly)
-    );
-    if let (Some(g), Some(on)) = (goal, on_track) {
-        let _ = write!(
-            summary,
-            ", goal {}, {}",
-            with_unit(g, unit),
-            track_words(on)
-        );
-    }
+    let mut summary = summary_line(title, "", unit, last, goal, on_track, monthly);
     push_count(&mut summary, &points, monthly);
     let desc = values_in_words(&points, unit, monthly);
 
@@ -172,30 +219,20 @@ pub fn sparkline(
     const W: f64 = 120.0;
     const H: f64 = 32.0;
     const PAD: f64 = 4.0;
-    let points = clean(points);
-    let (Some(first), Some(last)) = (points.first().copied(), points.last().copied()) else {
+    let Some(Prepared {
+        points,
+        first,
+        last,
+        goal,
+        lo,
+        hi,
+        monthly,
+        on_track,
+    }) = prepare(points, goal, better)
+    else {
         return String::new();
     };
-    let goal = goal.filter(|g| g.is_finite());
-    let Some((lo, hi)) = value_range(points.iter().map(|p| p.value).chain(goal)) else {
-        return String::new();
-    };
-    let monthly = is_monthly(&points);
-    let on_track = goal.map(|g| meets(last.value, g, better));
-
-    let mut summary = format!(
-        "{title}: last value {} on {}",
-        with_unit(last.value, unit),
-        date_label(last.date, monthly)
-    );
-    if let (Some(g), Some(on)) = (goal, on_track) {
-        let _ = write!(
-            summary,
-            ", goal {}, {}",
-            with_unit(g, unit),
-            track_words(on)
-        );
-    }
+    let summary = summary_line(title, "last value ", unit, last, goal, on_track, monthly);
     let (min, max) = min_max(&points);
     let mut desc = match points.len() {
         1 => "1 point".to_string(),

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::harness::{TestSite, files, ids_in, read_page, repo_root, run, urls_in};
+use crate::harness::{TestSite, contents, files, ids_in, read_page, repo_root, run, urls_in};
 
 #[test]
 fn fixture_site_builds_every_kind_of_page() {
@@ -148,19 +148,13 @@ fn drafts_never_reach_a_build_but_do_with_drafts_flag() {
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let site = TestSite::fixture("basic");
     site.build().assert_success();
-    let before: Vec<_> = files(&site.out())
-        .into_iter()
-        .map(|f| (f.clone(), std::fs::read(site.out().join(&f)).unwrap()))
-        .collect();
+    let before: Vec<_> = contents(&site.out());
     site.write(
         "content/incidents/2026-05-cache.md",
         "+++\ntitle = \"broken\n+++\n",
     );
     site.build().assert_code(1);
-    let after: Vec<_> = files(&site.out())
-        .into_iter()
-        .map(|f| (f.clone(), std::fs::read(site.out().join(&f)).unwrap()))
-        .collect();
+    let after: Vec<_> = contents(&site.out());
     assert_eq!(before.len(), after.len());
     assert!(before == after, "output changed after a failed build");
     let leftovers: Vec<_> = std::fs::read_dir(site.root())
@@ -331,10 +325,7 @@ fn example_handbook_builds_with_every_link_resolving() {
 fn a_killed_build_leaves_the_previous_output_complete() {
     let site = TestSite::fixture("basic");
     site.build().assert_success();
-    let before: Vec<_> = files(&site.out())
-        .into_iter()
-        .map(|f| (f.clone(), std::fs::read(site.out().join(&f)).unwrap()))
-        .collect();
+    let before: Vec<_> = contents(&site.out());
     // Enough pages that the next build takes a while.
     for n in 0..1500 {
         site.write(
@@ -354,10 +345,7 @@ fn a_killed_build_leaves_the_previous_output_complete() {
         std::thread::sleep(std::time::Duration::from_millis(delay));
         let _ = child.kill();
         let _ = child.wait();
-        let after: Vec<_> = files(&site.out())
-            .into_iter()
-            .map(|f| (f.clone(), std::fs::read(site.out().join(&f)).unwrap()))
-            .collect();
+        let after: Vec<_> = contents(&site.out());
         // Either the old site, untouched, or (if the build finished first) the whole new one.
         let finished = after.iter().any(|(f, _)| f.starts_with("bulk"));
         if finished {

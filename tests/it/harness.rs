@@ -158,6 +158,14 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Every file under `dir` with its bytes, to compare a folder before and after.
+pub fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap()))
+        .collect()
+}
+
 /// Every `href="..."` and `src="..."` value in an HTML page.
 pub fn urls_in(html: &str) -> Vec<String> {
     let mut urls = Vec::new();
