@@ -35,6 +35,7 @@ pub const DEFAULT_THEME: &[(&str, &str, &[u8])] = embed![
     "templates" / "base.html",
     "templates" / "macros.html",
     "templates" / "index.html",
+    "templates" / "doc.html",
     "templates" / "page.html",
     "templates" / "playbook.html",
     "templates" / "template.html",
