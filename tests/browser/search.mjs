@@ -20,7 +20,7 @@ try {
   step("`/` focuses the header box; a unique word finds its incident first, highlighted");
 
   await page.goto(base + "/search/?q=failover");
-  await page.waitForSelector(".search-result");
+  await page.waitForSelector(".search-result", { timeout: 60000 });
   const all = await page.locator("#search-results .search-result").count();
   await page.locator('input[name="severity"][value="sev3"]').check();
   await waitFor(page, () => location.search.includes("severity=sev3"), "the URL to carry the filter");
@@ -33,7 +33,7 @@ try {
   step(`a facet narrows ${all} results to ${narrowed}, and the URL follows`);
 
   await page.goto(base + "/search/?q=failover&severity=sev1&team=payments");
-  await page.waitForSelector(".search-result");
+  await page.waitForSelector(".search-result", { timeout: 60000 });
   if ((await page.inputValue("#search-query")) !== "failover") fail("the query was not restored");
   if (!(await page.locator('input[name="severity"][value="sev1"]').isChecked())) fail("the sev1 filter was not restored");
   if (!(await page.locator('input[name="team"][value="payments"]').isChecked())) fail("the team filter was not restored");
