@@ -133,7 +133,7 @@ pub fn incidents(site: &Site) -> Vec<usize> {
         .iter()
         .enumerate()
         .filter(|(_, r)| {
-            r.doc.kind == Kind::Review && site.template_of(r).is_some_and(is_incident_template)
+            r.kind == Kind::Review && site.template_of(r).is_some_and(is_incident_template)
         })
         .map(|(i, _)| i)
         .collect();
@@ -207,7 +207,7 @@ pub struct MetricSeries {
 pub fn metric_series(site: &Site) -> Vec<MetricSeries> {
     use std::collections::BTreeMap;
     let mut order: Vec<usize> = (0..site.records.len())
-        .filter(|&i| site.records[i].doc.kind == Kind::Review)
+        .filter(|&i| site.records[i].kind == Kind::Review)
         .collect();
     // Oldest first, so newer reviews overwrite values and goals.
     order.sort_by_key(|&i| site.records[i].doc.date);

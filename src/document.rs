@@ -3,6 +3,8 @@
 //! text; what kind of document it is (playbook, review, ...) is settled later by `site`, once the
 //! templates are known.
 
+use std::sync::Arc;
+
 use time::Date;
 
 use crate::diagnostic::Diagnostic;
@@ -49,7 +51,7 @@ pub struct Document {
     /// Path shown in diagnostics: `content/incidents/2026-03-db.md`.
     pub path: String,
     /// The file's text, kept so later stages can place their diagnostics.
-    pub text: String,
+    pub text: Arc<str>,
     /// Offset of the body in `text`.
     pub body_offset: usize,
     /// Path under `content/` without the extension: `incidents/2026-03-db`.
@@ -187,7 +189,7 @@ pub fn parse_document(
     };
     Ok(Document {
         path,
-        text: text.clone(),
+        text: Arc::clone(text),
         body_offset: split.body.start,
         folder: folder.to_string(),
         rel,
@@ -222,7 +224,7 @@ pub fn stub_document(source: &Source) -> Document {
     }
     let stand_in = Source {
         rel_path: source.rel_path.clone(),
-        text,
+        text: text.into(),
     };
     let mut doc = parse_document(&stand_in, markdown::RenderOptions::PLAIN)
         .unwrap_or_else(|_| unreachable_stub(&stand_in));
@@ -236,13 +238,13 @@ fn unreachable_stub(source: &Source) -> Document {
     parse_document(
         &Source {
             rel_path: source.rel_path.clone(),
-            text: String::new(),
+            text: "".into(),
         },
         markdown::RenderOptions::PLAIN,
     )
     .unwrap_or_else(|_| Document {
         path: source.display_path(),
-        text: String::new(),
+        text: "".into(),
         body_offset: 0,
         rel: source.rel_path.clone(),
         folder: String::new(),

@@ -16,7 +16,7 @@ pub fn atom(site: &Site, title: &str, self_path: &str, reviews: &[usize]) -> Str
     let mut list: Vec<usize> = reviews
         .iter()
         .copied()
-        .filter(|&i| site.records[i].doc.kind == Kind::Review)
+        .filter(|&i| site.records[i].kind == Kind::Review)
         .collect();
     archive::sort_newest_first(site, &mut list);
     list.truncate(ENTRIES);

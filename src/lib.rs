@@ -6,9 +6,10 @@
 //! 2. `document::parse_document` each file: front matter + markdown, in one pass -> `Document`
 //! 3. `site::assemble`          classify, validate reviews against their templates -> `Site`
 //! 4. `links::build_graph`      resolve every link and reference, backlinks -> `LinkGraph`
-//! 5. `render::render_site`     tera templates over view structs -> `OutputTree`
-//!    `search::build_index`     Pagefind index from the same documents -> files in `OutputTree`
-//! 6. `output::OutputTree::write` write to a temp folder, swap in on success
+//! 5. `render::Plan`            every output file and how to make it, rendered in parallel
+//!    straight into `output::Staging`
+//! 6. `search::build_index`     Pagefind indexes the written pages; `Staging::swap_in` then
+//!    replaces the previous output
 //!
 //! Content problems are collected as `Diagnostic`s through all stages and reported together.
 
@@ -75,30 +76,48 @@ impl BuildOptions {
     }
 }
 
-/// A successful build: the files, the warnings, and how long each stage took.
+/// A successful build: what was written, the warnings, and how long each stage took.
 #[derive(Debug)]
 pub struct Build {
-    pub output: OutputTree,
     pub warnings: Vec<Diagnostic>,
     pub pages: usize,
+    /// Files written, search index included.
+    pub files: usize,
+    pub bytes: usize,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Parsed documents from earlier builds, keyed by path and the hash of the file's text, so a
-/// rebuild parses (and highlights) only files that changed. The preview server keeps one.
+/// Files and parsed documents from earlier builds, so a rebuild reads and parses (and
+/// highlights) only files that changed. The preview server keeps one; documents are shared
+/// with the site built from them, not copied.
 #[derive(Default)]
 pub struct ParseCache {
-    entries: HashMap<String, (u64, markdown::RenderOptions, document::Document)>,
-    /// A one-shot build keeps nothing: a copy of every document would double its memory.
+    /// By path under `content/`: the text parsed, the options, the document.
+    entries: HashMap<
+        String,
+        (
+            std::sync::Arc<str>,
+            markdown::RenderOptions,
+            std::sync::Arc<document::Document>,
+        ),
+    >,
+    files: source::FileCache,
+    /// A one-shot build keeps nothing: there is no second build to reuse it.
     off: bool,
 }
 
 impl ParseCache {
+    /// Tells the next build which files' contents are all that changed since the last one (from
+    /// a file watcher), so it re-reads only those; `None` makes it look at every file.
+    pub fn edited(&mut self, paths: Option<&[PathBuf]>) {
+        self.files.edited = paths.map(<[PathBuf]>::to_vec);
+    }
+
     /// A cache that stores nothing, for builds that run once.
     pub fn off() -> ParseCache {
         ParseCache {
-            entries: HashMap::new(),
             off: true,
+            ..ParseCache::default()
         }
     }
 
@@ -106,66 +125,16 @@ impl ParseCache {
         &self,
         source: &source::Source,
         options: markdown::RenderOptions,
-    ) -> Option<document::Document> {
-        let (hash, hl, doc) = self.entries.get(&source.rel_path)?;
-        (*hash == content_hash(&source.text) && *hl == options).then(|| doc.clone())
+    ) -> Option<std::sync::Arc<document::Document>> {
+        let (text, hl, doc) = self.entries.get(&source.rel_path)?;
+        // The file cache hands back the very same text for an unchanged file: no comparison.
+        let same = std::sync::Arc::ptr_eq(text, &source.text) || **text == *source.text;
+        (same && *hl == options).then(|| std::sync::Arc::clone(doc))
     }
 }
 
-fn content_hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
-}
-
-/// Runs stages 1-5 and the search index: everything but writing. Fails with every content
-/// error found.
-pub fn build(options: &BuildOptions) -> Result<Build, Error> {
-    build_cached(options, &mut ParseCache::off())
-}
-
-/// `build`, reusing and refreshing `cache`. The output equals a full build's.
-pub fn build_cached(options: &BuildOptions, cache: &mut ParseCache) -> Result<Build, Error> {
-    let validated = validate_site(options, cache)?;
-    let mut timings = validated.timings.clone();
-    let started = Instant::now();
-    // Pagefind indexes on one thread; the pages render on the others meanwhile.
-    let (output, index) = std::thread::scope(|scope| {
-        let index = (options.search == Search::Index).then(|| {
-            scope.spawn(|| {
-                let started = Instant::now();
-                validated
-                    .search_index()
-                    .map(|files| (files, started.elapsed()))
-            })
-        });
-        let output = validated.render().map(|o| (o, started.elapsed()));
-        let index = index.map(|handle| {
-            handle
-                .join()
-                .unwrap_or_else(|_| Err(Error::Output("the search indexer panicked".into())))
-        });
-        (output, index)
-    });
-    let (mut output, render_time) = output?;
-    timings.push(("render", render_time));
-    if let Some(index) = index {
-        let (files, search_time) = index?;
-        for (path, bytes) in files {
-            output.insert(path, bytes);
-        }
-        timings.push(("search (parallel)", search_time));
-    }
-    Ok(Build {
-        output,
-        warnings: validated.warnings,
-        pages: validated.site.records.len(),
-        timings,
-    })
-}
-
-/// A site that passed validation (stages 1-4), ready to render and to index.
+/// A site that passed validation (stages 1-4), with its render plan: ready to render and to
+/// index.
 pub struct Validated {
     pub site: site::Site,
     pub graph: links::LinkGraph,
@@ -173,21 +142,37 @@ pub struct Validated {
     pub timings: Vec<(&'static str, Duration)>,
     theme: theme::Theme,
     assets: Vec<source::Asset>,
+    plan: render::Plan,
 }
 
 impl Validated {
-    /// Stage 5: every page, the sitemap, the theme's static files and the content's assets.
-    pub fn render(&self) -> Result<OutputTree, Error> {
-        let mut output = render::render_site(&self.site, &self.graph, &self.theme)?;
-        for asset in &self.assets {
-            output.insert(asset.rel_path.clone(), asset.bytes.clone());
+    fn inputs(&self) -> render::Inputs<'_> {
+        render::Inputs {
+            site: &self.site,
+            graph: &self.graph,
+            theme: &self.theme,
+            assets: &self.assets,
         }
-        Ok(output)
     }
 
-    /// The search index files, from the same parsed documents.
-    pub fn search_index(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
-        search::build_index(&self.site)
+    /// Every file the site has, and how to make each.
+    pub fn plan(&self) -> &render::Plan {
+        &self.plan
+    }
+
+    /// One output file (`incidents/index.html`), rendered now; `None` if there is no such file.
+    pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, Error>> {
+        self.plan.render(self.inputs(), path)
+    }
+
+    /// Stage 5: renders every file on all cores and hands each to `sink` as it is made.
+    pub fn render_all(&self, sink: &render::Sink<'_>) -> Result<(), Error> {
+        self.plan.render_all(self.inputs(), sink)
+    }
+
+    /// The whole site in memory, search index left out.
+    pub fn render_to_memory(&self) -> Result<OutputTree, Error> {
+        render::render_site(self.inputs())
     }
 }
 
@@ -195,7 +180,8 @@ impl Validated {
 pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<Validated, Error> {
     let mut timings = Vec::new();
     let started = Instant::now();
-    let sources = source::load_sources(&options.root)?;
+    let files = (!cache.off).then_some(&mut cache.files);
+    let sources = source::load_sources_cached(&options.root, files)?;
     timings.push(("load", started.elapsed()));
     let (site, graph, diagnostics) = validate(
         sources.config.clone(),
@@ -213,6 +199,14 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
         return Err(Error::Content(all));
     }
     sort_diagnostics(&mut warnings);
+    let started = Instant::now();
+    let plan = render::Plan::new(render::Inputs {
+        site: &site,
+        graph: &graph,
+        theme: &sources.theme,
+        assets: &sources.assets,
+    })?;
+    timings.push(("plan", started.elapsed()));
     Ok(Validated {
         site,
         graph,
@@ -220,6 +214,7 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
         timings,
         theme: sources.theme,
         assets: sources.assets,
+        plan,
     })
 }
 
@@ -280,13 +275,47 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
 }
 
 /// Builds and writes to `out`, leaving the previous output untouched on any failure.
+///
+/// Pages go to disk as they are rendered (a 100,000-page site never sits in memory whole), and
+/// the search index is made afterwards from the written pages, once the site model is freed:
+/// Pagefind's folder indexer reads and parses them on every core.
 pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
     output::check_output_dir(&options.root, out)?;
-    let mut build = build(options)?;
+    let validated = validate_site(options, &mut ParseCache::off())?;
+    let staging = output::Staging::beside(out)?;
     let started = Instant::now();
-    build.output.write(out)?;
-    build.timings.push(("write", started.elapsed()));
-    Ok(build)
+    validated.render_all(&|path, bytes| staging.write(path, &bytes))?;
+    let Validated {
+        site,
+        warnings,
+        mut timings,
+        ..
+    } = validated;
+    timings.push(("render + write", started.elapsed()));
+    let pages = site.records.len();
+    let language = site.config.language.clone();
+    drop(site);
+    if options.search == Search::Index {
+        let started = Instant::now();
+        let files = search::build_index(staging.path(), &language)?;
+        timings.push(("search index", started.elapsed()));
+        let started = Instant::now();
+        files
+            .par_iter()
+            .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
+        timings.push(("search write", started.elapsed()));
+    }
+    let (files, bytes) = (staging.files(), staging.bytes());
+    let started = Instant::now();
+    staging.swap_in(out)?;
+    timings.push(("swap", started.elapsed()));
+    Ok(Build {
+        warnings,
+        pages,
+        files,
+        bytes,
+        timings,
+    })
 }
 
 fn validate(
@@ -301,12 +330,12 @@ fn validate(
         highlight: config.highlight.enabled,
         raw_html: config.markdown.raw_html,
     };
-    let parsed: Vec<Result<document::Document, Diagnostic>> = sources
+    let parsed: Vec<Result<std::sync::Arc<document::Document>, Diagnostic>> = sources
         .documents
         .par_iter()
         .map(|s| match cache.get(s, highlight) {
             Some(doc) => Ok(doc),
-            None => document::parse_document(s, highlight),
+            None => document::parse_document(s, highlight).map(std::sync::Arc::new),
         })
         .collect();
     let mut fresh = HashMap::with_capacity(if cache.off { 0 } else { parsed.len() });
@@ -314,7 +343,11 @@ fn validate(
         if let Ok(doc) = p {
             fresh.insert(
                 s.rel_path.clone(),
-                (content_hash(&s.text), highlight, doc.clone()),
+                (
+                    std::sync::Arc::clone(&s.text),
+                    highlight,
+                    std::sync::Arc::clone(doc),
+                ),
             );
         }
     }
@@ -326,7 +359,7 @@ fn validate(
             Ok(doc) => docs.push(doc),
             Err(d) => {
                 diagnostics.push(d);
-                docs.push(document::stub_document(source));
+                docs.push(std::sync::Arc::new(document::stub_document(source)));
             }
         }
     }

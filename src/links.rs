@@ -276,22 +276,22 @@ impl Resolver<'_> {
 
     fn body_link(&mut self, this: usize, link: &crate::markdown::Link) -> Target {
         let offset = self.doc.body_offset + link.offset;
-        let shown = if link.text.is_empty() {
-            link.dest.clone()
+        let shown: &str = if link.text.is_empty() {
+            &link.dest
         } else {
-            link.text.clone()
+            &link.text
         };
         match link.kind {
             LinkKind::Wiki { .. } => {
                 let (target, anchor) = split_anchor(&link.dest);
-                let label = format!("[[{}]]", link.dest);
+                let label = || format!("[[{}]]", link.dest);
                 match self.index.resolve(target) {
-                    Ok(doc) => self.with_anchor(doc, anchor, offset, &label),
+                    Ok(doc) => self.with_anchor(doc, anchor, offset, label),
                     Err(err) => {
                         self.resolve_error(
                             err,
                             offset,
-                            &format!("broken wiki-link {label}"),
+                            &format!("broken wiki-link {}", label()),
                             target,
                         );
                         Target::Broken(link.dest.clone())
@@ -305,7 +305,7 @@ impl Resolver<'_> {
                     .filter(|p| p.to_ascii_lowercase().ends_with(".md"))
                     .unwrap_or(path);
                 if path.is_empty() {
-                    return self.with_anchor(this, anchor, offset, &format!("link \"{shown}\""));
+                    return self.with_anchor(this, anchor, offset, || format!("link \"{shown}\""));
                 }
                 let Some(rel) = self.join(path) else {
                     self.report(
@@ -321,7 +321,7 @@ impl Resolver<'_> {
                 let rel_doc = rel.strip_suffix(".md").unwrap_or(&rel).to_string();
                 match self.index.resolve_path(&rel_doc) {
                     Some(doc) => {
-                        self.with_anchor(doc, anchor, offset, &format!("link \"{shown}\""))
+                        self.with_anchor(doc, anchor, offset, || format!("link \"{shown}\""))
                     }
                     None => {
                         let suggestion = self.index.suggest_path(&rel_doc).map(|p| {
@@ -417,7 +417,8 @@ impl Resolver<'_> {
         doc: usize,
         anchor: Option<&str>,
         offset: usize,
-        label: &str,
+        // Formatted only for an error message: most links resolve.
+        label: impl FnOnce() -> String,
     ) -> Target {
         self.refs.push(doc);
         if let Some(anchor) = anchor {
@@ -437,7 +438,8 @@ impl Resolver<'_> {
                 self.report(
                     offset,
                     format!(
-                        "broken anchor `#{anchor}` in {label}: {} has no heading with that id",
+                        "broken anchor `#{anchor}` in {}: {} has no heading with that id",
+                        label(),
                         target.path
                     ),
                     suggestion,
@@ -484,12 +486,9 @@ impl Resolver<'_> {
         let (target, anchor) = split_anchor(&reference.target);
         match self.index.resolve(target) {
             Ok(doc) => {
-                self.with_anchor(
-                    doc,
-                    anchor,
-                    reference.span.start,
-                    &format!("{what} `{}`", reference.target),
-                );
+                self.with_anchor(doc, anchor, reference.span.start, || {
+                    format!("{what} `{}`", reference.target)
+                });
             }
             Err(err) => self.resolve_error(
                 err,
@@ -638,7 +637,7 @@ fn link_title(site: &Site, target: &Target) -> String {
 /// Which document kinds count as a group in "Referenced by".
 pub fn group_label(site: &Site, doc: usize) -> String {
     let record = &site.records[doc];
-    match record.doc.kind {
+    match record.kind {
         Kind::Review => site
             .template_of(record)
             .map_or("Reviews".into(), |t| plural(&t.label)),

@@ -1,9 +1,12 @@
-//! The built site in memory (`OutputTree`: path -> bytes) and the one place that writes it.
-//! Output goes to a fresh temporary folder beside the target and is swapped in only when every
-//! file is written, so a failed build never leaves a half-written site.
+//! Where built files go: `Staging`, a fresh temporary folder beside the output that pages are
+//! written into as they are rendered and that is swapped in only when every file is written (so
+//! a failed build never leaves a half-written site), and `OutputTree`, a site in memory for
+//! tests.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -43,30 +46,70 @@ impl OutputTree {
 
     /// Writes the tree to `out`, replacing what was there only once everything is written.
     pub fn write(&self, out: &Path) -> Result<(), Error> {
+        let staging = Staging::beside(out)?;
+        self.files
+            .par_iter()
+            .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
+        staging.swap_in(out)
+    }
+}
+
+/// A fresh folder beside the output that a build writes into, file by file as pages are
+/// rendered, and that replaces the output only when the whole build succeeded. Dropped
+/// without `swap_in` (a failed build), it is deleted and the previous output stays as it was.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    files: AtomicUsize,
+    bytes: AtomicUsize,
+}
+
+impl Staging {
+    pub fn beside(out: &Path) -> Result<Staging, Error> {
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-        let staging = tempfile::Builder::new()
+        let dir = tempfile::Builder::new()
             .prefix(".opsbook-build-")
             .tempdir_in(&parent)
             .map_err(|e| Error::io(&parent, e))?;
-        let root = staging.path();
-        let mut dirs: Vec<PathBuf> = self
-            .files
-            .keys()
-            .filter_map(|p| Path::new(p).parent().map(|d| root.join(d)))
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        dirs.par_iter()
-            .try_for_each(|dir| std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e)))?;
-        self.files.par_iter().try_for_each(|(path, bytes)| {
-            let target = root.join(path);
-            std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
-        })?;
-        swap_in(staging, out)
+        Ok(Staging {
+            dir,
+            files: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes one file (`a/b/index.html`), making its folders. Safe to call from many threads.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        let target = self.dir.path().join(rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Files written so far.
+    pub fn files(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Bytes written so far.
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Replaces `out` with the staged files.
+    pub fn swap_in(self, out: &Path) -> Result<(), Error> {
+        swap_in(self.dir, out)
     }
 }
 

@@ -3,7 +3,7 @@
 //! (never the model), built here; every string from content is escaped by tera unless it is
 //! HTML this module produced itself.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -11,10 +11,9 @@ use tera::{Context, Tera};
 
 use crate::archive;
 use crate::chart;
-use crate::document::{Kind, truncate};
+use crate::document::Kind;
 use crate::error::{Error, tera_message};
 use crate::links::{self, LinkGraph};
-use crate::markdown;
 use crate::output::OutputTree;
 use crate::schema::{Direction, FieldValue, ItemStatus, Metric};
 use crate::site::{Drafts, Site};
@@ -95,12 +94,12 @@ fn theme_error_name(err: &tera::Error) -> String {
 // View structs: what templates see.
 
 #[derive(Serialize)]
-struct SiteView<'a> {
-    title: &'a str,
-    description: &'a str,
+struct SiteView {
+    title: String,
+    description: String,
     /// Path prefix of every internal URL (`""` or `/handbook`).
-    base: &'a str,
-    language: &'a str,
+    base: String,
+    language: String,
     nav: Vec<LinkView>,
     drafts: bool,
     today: String,
@@ -210,6 +209,22 @@ struct PageView {
     backlinks: Vec<Group>,
     template: Option<LinkView>,
     meeting: Option<LinkView>,
+    /// Pagefind attributes, as (`meta` or `filter`, `key:value`); empty on pages that are
+    /// not indexed.
+    search: Vec<SearchAttr>,
+}
+
+#[derive(Serialize)]
+struct SearchAttr {
+    attr: &'static str,
+    value: String,
+}
+
+fn search_attrs(site: &Site, i: usize) -> Vec<SearchAttr> {
+    crate::search::page_attributes(site, i)
+        .into_iter()
+        .map(|(attr, value)| SearchAttr { attr, value })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -229,22 +244,22 @@ struct SectionView {
 
 // ---------------------------------------------------------------------------------------------
 
-/// Indexes the renderer needs across pages, computed once.
-struct Ctx<'a> {
-    site: &'a Site,
-    graph: &'a LinkGraph,
+/// Indexes the renderer needs across pages, computed once per build and owned, so the preview
+/// server can keep them and render any single page on request.
+pub struct Catalog {
     base: String,
     /// Reviews of each template, newest first.
     reviews_by_template: Vec<Vec<usize>>,
     /// Documents that name each team in a team field, newest first.
     docs_by_team: HashMap<String, Vec<usize>>,
     incidents: Vec<usize>,
+    incident_set: HashSet<usize>,
     /// Every metric gathered across reviews.
     metrics: Vec<archive::MetricSeries>,
 }
 
-impl<'a> Ctx<'a> {
-    fn new(site: &'a Site, graph: &'a LinkGraph) -> Ctx<'a> {
+impl Catalog {
+    fn new(site: &Site) -> Catalog {
         let mut reviews_by_template = vec![Vec::new(); site.templates.len()];
         let mut docs_by_team: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in site.records.iter().enumerate() {
@@ -261,19 +276,28 @@ impl<'a> Ctx<'a> {
         {
             archive::sort_newest_first(site, list);
         }
-        Ctx {
-            site,
-            graph,
+        let incidents = archive::incidents(site);
+        Catalog {
             base: site.config.base_path(),
             reviews_by_template,
             docs_by_team,
-            incidents: archive::incidents(site),
+            incident_set: incidents.iter().copied().collect(),
+            incidents,
             metrics: archive::metric_series(site),
         }
     }
+}
 
+/// What every render function reads: the model, its link graph and the catalog.
+struct Ctx<'a> {
+    site: &'a Site,
+    graph: &'a LinkGraph,
+    cat: &'a Catalog,
+}
+
+impl<'a> Ctx<'a> {
     fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
+        format!("{}{}", self.cat.base, path)
     }
 
     fn doc_link(&self, i: usize) -> LinkView {
@@ -299,7 +323,7 @@ impl<'a> Ctx<'a> {
 
     fn label(&self, i: usize) -> String {
         let record = &self.site.records[i];
-        match record.doc.kind {
+        match record.kind {
             Kind::Review => self
                 .site
                 .template_of(record)
@@ -407,7 +431,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn fill_links(&self, i: usize) -> String {
-        self.graph.fill_html(self.site, i, &self.base)
+        self.graph.fill_html(self.site, i, &self.cat.base)
     }
 
     /// The history of metric `m` (the `n`th of review `i`) up to the review's date, as a sparkline.
@@ -420,6 +444,7 @@ impl<'a> Ctx<'a> {
             .map(|t| t.target.clone())
             .or_else(|| (teams.len() == 1).then(|| teams[0].clone()));
         let Some(series) = self
+            .cat
             .metrics
             .iter()
             .find(|s| s.team == team && s.name == m.name)
@@ -489,6 +514,7 @@ impl<'a> Ctx<'a> {
     fn metric_name_charts(&self, reviews: &BTreeSet<usize>) -> Vec<ChartView> {
         let mut by_name: BTreeMap<&str, Vec<&archive::MetricSeries>> = BTreeMap::new();
         for s in self
+            .cat
             .metrics
             .iter()
             .filter(|s| s.sources.iter().any(|r| reviews.contains(r)))
@@ -609,7 +635,7 @@ impl<'a> Ctx<'a> {
 
     fn nav(&self) -> Vec<LinkView> {
         let mut nav = Vec::new();
-        let has = |kind: Kind| self.site.records.iter().any(|r| r.doc.kind == kind);
+        let has = |kind: Kind| self.site.records.iter().any(|r| r.kind == kind);
         if has(Kind::Playbook) {
             nav.push(LinkView {
                 title: "Meetings".into(),
@@ -622,7 +648,7 @@ impl<'a> Ctx<'a> {
                 url: self.url("/templates/"),
             });
         }
-        if !self.incidents.is_empty() {
+        if !self.cat.incidents.is_empty() {
             nav.push(LinkView {
                 title: "Incidents".into(),
                 url: self.url("/incidents/"),
@@ -782,6 +808,7 @@ fn metric_view(m: &Metric, spark: String) -> MetricView {
 }
 
 /// Pages the renderer makes.
+#[derive(Debug, Clone)]
 enum Job {
     Document(usize),
     /// A folder without an `_index.md`.
@@ -792,132 +819,239 @@ enum Job {
     Home,
     Search,
     NotFound,
+    Sitemap,
+    /// The site's Atom feed.
+    Feed,
+    /// A team's Atom feed, by team id.
+    TeamFeed(String),
+    /// The theme's static file with this index.
+    Static(usize),
+    SyntaxCss,
+    /// The content asset with this index.
+    Asset(usize),
 }
 
-/// Renders every page of `site`.
-pub fn render_site(site: &Site, graph: &LinkGraph, theme: &Theme) -> Result<OutputTree, Error> {
-    let renderer = Renderer::new(theme)?;
-    let ctx = Ctx::new(site, graph);
-    let site_view = SiteView {
-        title: &site.config.title,
-        description: &site.config.description,
-        base: &ctx.base,
-        language: &site.config.language,
-        nav: ctx.nav(),
-        drafts: site.drafts == Drafts::Include,
-        today: site.today.to_string(),
-    };
+/// Every file of the site and how to make it, decided before anything is rendered: a full
+/// build renders them all, in parallel and straight to disk; the preview server renders only
+/// the ones a browser asks for.
+pub struct Plan {
+    renderer: Renderer,
+    catalog: Catalog,
+    site_view: SiteView,
+    /// Output path (`a/b/index.html`) -> what makes it.
+    jobs: BTreeMap<String, Job>,
+}
 
-    let mut jobs: Vec<Job> = (0..site.records.len()).map(Job::Document).collect();
-    let mut folders: BTreeSet<String> = BTreeSet::new();
-    for r in &site.records {
-        let mut folder = r.doc.folder.as_str();
-        while !folder.is_empty() {
-            folders.insert(folder.to_string());
-            folder = folder.rsplit_once('/').map_or("", |(p, _)| p);
-        }
-    }
-    let incident_folders: BTreeSet<&str> = site
-        .templates
-        .iter()
-        .filter(|t| archive::is_incident_template(t))
-        .filter_map(|t| t.folder.as_deref())
-        .collect();
-    for folder in &folders {
-        let has_index = site
-            .records
-            .iter()
-            .any(|r| r.doc.is_index() && &r.doc.folder == folder);
-        let is_catalogue = folder == "incidents" && !ctx.incidents.is_empty();
-        if !has_index && !is_catalogue {
-            jobs.push(Job::Section(folder.clone()));
-        }
-    }
-    if !ctx.incidents.is_empty() {
-        // The catalogue takes the place of the incidents folder's section page.
-        jobs.retain(|j| !matches!(j, Job::Document(i) if site.records[*i].doc.is_index() && site.records[*i].doc.folder == "incidents"));
-        jobs.push(Job::Incidents);
-    }
-    let _ = incident_folders;
-    if !site.records.iter().any(|r| r.doc.kind == Kind::Home) {
-        jobs.push(Job::Home);
-    }
-    jobs.push(Job::ActionItems);
-    jobs.push(Job::Search);
-    jobs.push(Job::NotFound);
+/// Where rendered files go, one call per file, from many threads at once.
+pub type Sink<'a> = dyn Fn(&str, Vec<u8>) -> Result<(), Error> + Sync + 'a;
 
-    let pages: Vec<Result<(String, String), Error>> = jobs
-        .par_iter()
-        .map(|job| {
-            let mut context = Context::new();
-            context.insert("site", &site_view);
-            match job {
-                Job::Document(i) => render_document(&ctx, &renderer, *i, context),
-                Job::Section(folder) => render_section(&ctx, &renderer, folder, None, context),
-                Job::Incidents => render_incidents(&ctx, &renderer, context),
-                Job::ActionItems => render_action_items(&ctx, &renderer, context),
-                Job::Home => render_home(
-                    &ctx,
-                    &renderer,
-                    None,
-                    simple_page(&site.config.title, &ctx.url("/")),
-                    context,
-                ),
-                Job::Search => render_search(&ctx, &renderer, context),
-                Job::NotFound => {
-                    context.insert(
-                        "page",
-                        &simple_page("Page not found", &ctx.url("/404.html")),
-                    );
-                    Ok((
-                        "404.html".to_string(),
-                        renderer.render("404.html", &context)?,
-                    ))
-                }
+/// What a plan renders from: the validated model, its links, the theme and the content's assets.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    pub site: &'a Site,
+    pub graph: &'a LinkGraph,
+    pub theme: &'a Theme,
+    pub assets: &'a [crate::source::Asset],
+}
+
+impl Plan {
+    pub fn new(inputs: Inputs<'_>) -> Result<Plan, Error> {
+        let Inputs {
+            site,
+            theme,
+            assets,
+            ..
+        } = inputs;
+        let renderer = Renderer::new(theme)?;
+        let catalog = Catalog::new(site);
+        let mut jobs: BTreeMap<String, Job> = BTreeMap::new();
+        for (i, r) in site.records.iter().enumerate() {
+            jobs.insert(output_path(&r.doc.url), Job::Document(i));
+        }
+        let mut folders: BTreeSet<&str> = BTreeSet::new();
+        let mut indexed: HashSet<&str> = HashSet::new();
+        for r in &site.records {
+            if r.doc.is_index() {
+                indexed.insert(r.doc.folder.as_str());
             }
-        })
-        .collect();
-
-    let mut tree = OutputTree::default();
-    let mut urls = Vec::new();
-    for page in pages {
-        let (path, html) = page?;
-        if path.ends_with("index.html") {
-            urls.push(format!("/{}", path.trim_end_matches("index.html")));
+            let mut folder = r.doc.folder.as_str();
+            while !folder.is_empty() {
+                folders.insert(folder);
+                folder = folder.rsplit_once('/').map_or("", |(p, _)| p);
+            }
         }
-        tree.insert(path, html.into_bytes());
+        let catalogue = !catalog.incidents.is_empty();
+        for folder in folders {
+            let replaced = indexed.contains(folder) || (folder == "incidents" && catalogue);
+            if !replaced {
+                let url = format!("/{}/", markdown_segment_path(folder));
+                jobs.insert(output_path(&url), Job::Section(folder.to_string()));
+            }
+        }
+        if catalogue {
+            // The catalogue takes the place of the incidents folder's section page.
+            jobs.insert("incidents/index.html".into(), Job::Incidents);
+        }
+        if !site.records.iter().any(|r| r.kind == Kind::Home) {
+            jobs.insert("index.html".into(), Job::Home);
+        }
+        jobs.insert("action-items/index.html".into(), Job::ActionItems);
+        jobs.insert("search/index.html".into(), Job::Search);
+        jobs.insert("404.html".into(), Job::NotFound);
+        jobs.insert("sitemap.xml".into(), Job::Sitemap);
+        jobs.insert("atom.xml".into(), Job::Feed);
+        for team in site.teams.values() {
+            let url = &site.records[team.doc].doc.url;
+            jobs.insert(
+                format!("{}atom.xml", url.trim_start_matches('/')),
+                Job::TeamFeed(team.id.clone()),
+            );
+        }
+        for (n, file) in theme.static_files.iter().enumerate() {
+            jobs.insert(file.name.clone(), Job::Static(n));
+        }
+        jobs.insert("syntax.css".into(), Job::SyntaxCss);
+        for (n, asset) in assets.iter().enumerate() {
+            jobs.insert(asset.rel_path.clone(), Job::Asset(n));
+        }
+        let ctx = Ctx {
+            site,
+            graph: inputs.graph,
+            cat: &catalog,
+        };
+        let site_view = SiteView {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            base: catalog.base.clone(),
+            language: site.config.language.clone(),
+            nav: ctx.nav(),
+            drafts: site.drafts == Drafts::Include,
+            today: site.today.to_string(),
+        };
+        Ok(Plan {
+            renderer,
+            catalog,
+            site_view,
+            jobs,
+        })
     }
-    tree.insert(
-        "sitemap.xml".into(),
-        sitemap(site, &ctx, &urls).into_bytes(),
-    );
-    let all: Vec<usize> = (0..site.records.len()).collect();
-    tree.insert(
-        "atom.xml".into(),
-        crate::feed::atom(site, &site.config.title, "/atom.xml", &all).into_bytes(),
-    );
-    for team in site.teams.values() {
-        let naming = ctx.docs_by_team.get(&team.id).cloned().unwrap_or_default();
-        let url = &site.records[team.doc].doc.url;
-        let title = format!("{} · {}", team.name, site.config.title);
-        let feed = crate::feed::atom(site, &title, &format!("{url}atom.xml"), &naming);
-        tree.insert(
-            format!("{}atom.xml", url.trim_start_matches('/')),
-            feed.into_bytes(),
-        );
+
+    /// Every output path, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.jobs.keys().map(String::as_str)
     }
-    for file in &theme.static_files {
-        tree.insert(file.name.clone(), file.bytes.clone());
+
+    pub fn len(&self) -> usize {
+        self.jobs.len()
     }
-    tree.insert(
-        "syntax.css".into(),
-        crate::highlight::stylesheet(
-            &site.config.highlight.light_theme,
-            &site.config.highlight.dark_theme,
-        )
-        .into_bytes(),
-    );
-    Ok(tree)
+
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.jobs.contains_key(path)
+    }
+
+    /// The bytes of one output file; `None` if the site has no such file.
+    pub fn render(&self, inputs: Inputs<'_>, path: &str) -> Option<Result<Vec<u8>, Error>> {
+        let job = self.jobs.get(path)?;
+        Some(self.run(inputs, job))
+    }
+
+    /// Renders every file on all cores, handing each to `sink` as soon as it is made, so a
+    /// build never holds the whole site in memory.
+    pub fn render_all(&self, inputs: Inputs<'_>, sink: &Sink<'_>) -> Result<(), Error> {
+        self.jobs
+            .par_iter()
+            .try_for_each(|(path, job)| sink(path, self.run(inputs, job)?))
+    }
+
+    fn run(&self, inputs: Inputs<'_>, job: &Job) -> Result<Vec<u8>, Error> {
+        let Inputs {
+            site,
+            graph,
+            theme,
+            assets,
+        } = inputs;
+        let ctx = Ctx {
+            site,
+            graph,
+            cat: &self.catalog,
+        };
+        let renderer = &self.renderer;
+        let mut context = Context::new();
+        context.insert("site", &self.site_view);
+        let html = match job {
+            Job::Document(i) => render_document(&ctx, renderer, *i, context),
+            Job::Section(folder) => render_section(&ctx, renderer, folder, None, context),
+            Job::Incidents => render_incidents(&ctx, renderer, context),
+            Job::ActionItems => render_action_items(&ctx, renderer, context),
+            Job::Home => render_home(
+                &ctx,
+                renderer,
+                None,
+                simple_page(&site.config.title, &ctx.url("/")),
+                context,
+            ),
+            Job::Search => render_search(&ctx, renderer, context),
+            Job::NotFound => {
+                context.insert(
+                    "page",
+                    &simple_page("Page not found", &ctx.url("/404.html")),
+                );
+                renderer.render("404.html", &context)
+            }
+            Job::Sitemap => Ok(sitemap(&ctx, self.paths())),
+            Job::Feed => {
+                let all: Vec<usize> = (0..site.records.len()).collect();
+                Ok(crate::feed::atom(
+                    site,
+                    &site.config.title,
+                    "/atom.xml",
+                    &all,
+                ))
+            }
+            Job::TeamFeed(id) => {
+                let Some(team) = site.teams.get(id) else {
+                    return Ok(Vec::new());
+                };
+                let naming = self
+                    .catalog
+                    .docs_by_team
+                    .get(id)
+                    .map_or(&[][..], Vec::as_slice);
+                let url = &site.records[team.doc].doc.url;
+                let title = format!("{} · {}", team.name, site.config.title);
+                Ok(crate::feed::atom(
+                    site,
+                    &title,
+                    &format!("{url}atom.xml"),
+                    naming,
+                ))
+            }
+            Job::Static(n) => return Ok(theme.static_files[*n].bytes.clone()),
+            Job::Asset(n) => return Ok(assets[*n].bytes.to_vec()),
+            Job::SyntaxCss => Ok(crate::highlight::stylesheet(
+                &site.config.highlight.light_theme,
+                &site.config.highlight.dark_theme,
+            )),
+        };
+        html.map(String::into_bytes)
+    }
+}
+
+/// Renders every page of `site` into memory (tests and tools; builds stream with `Plan`).
+pub fn render_site(inputs: Inputs<'_>) -> Result<OutputTree, Error> {
+    let plan = Plan::new(inputs)?;
+    let tree = std::sync::Mutex::new(OutputTree::default());
+    plan.render_all(inputs, &|path, bytes| {
+        tree.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path.to_string(), bytes);
+        Ok(())
+    })?;
+    Ok(tree.into_inner().unwrap_or_else(|p| p.into_inner()))
 }
 
 fn simple_page(title: &str, url: &str) -> PageView {
@@ -944,6 +1078,7 @@ fn simple_page(title: &str, url: &str) -> PageView {
         backlinks: Vec::new(),
         template: None,
         meeting: None,
+        search: Vec::new(),
     }
 }
 
@@ -960,20 +1095,21 @@ fn render_document(
     renderer: &Renderer,
     i: usize,
     mut context: Context,
-) -> Result<(String, String), Error> {
+) -> Result<String, Error> {
     let site = ctx.site;
     let record = &site.records[i];
     let doc = &record.doc;
     let template = site.template_of(record);
 
     let mut page = simple_page(&doc.title, &ctx.url(&doc.url));
-    page.kind = doc.kind;
+    page.kind = record.kind;
     page.id = doc.explicit_id.then(|| doc.id.clone());
     page.date = doc.date.map(|d| d.to_string());
     page.draft = doc.draft;
     page.summary = doc.summary.clone();
     page.source_path = doc.path.clone();
     page.content = ctx.fill_links(i);
+    page.search = search_attrs(site, i);
     page.toc = doc
         .markdown
         .headings
@@ -1004,8 +1140,8 @@ fn render_document(
                     .enumerate()
                     .map(|(n, m)| metric_view(m, ctx.sparkline(i, n, m))),
             ),
-            _ if doc.kind == Kind::Review && HEADER_FIELDS.contains(&name.as_str()) => {}
-            _ if doc.kind == Kind::Team && name == "services" => {}
+            _ if record.kind == Kind::Review && HEADER_FIELDS.contains(&name.as_str()) => {}
+            _ if record.kind == Kind::Team && name == "services" => {}
             _ => page.fields.push(FieldRow {
                 name: name.clone(),
                 label: field_label(name),
@@ -1022,7 +1158,7 @@ fn render_document(
 
     // Lists a page already shows in full are left out of "Referenced by".
     let mut listed: BTreeSet<usize> = ctx.graph.related[i].iter().copied().collect();
-    match doc.kind {
+    match record.kind {
         Kind::Playbook => {
             let templates: Vec<usize> = site
                 .templates
@@ -1033,7 +1169,7 @@ fn render_document(
                 .collect();
             let mut archive_list: Vec<usize> = templates
                 .iter()
-                .flat_map(|&t| ctx.reviews_by_template[t].iter().copied())
+                .flat_map(|&t| ctx.cat.reviews_by_template[t].iter().copied())
                 .collect();
             archive::sort_newest_first(site, &mut archive_list);
             listed.extend(&archive_list);
@@ -1050,7 +1186,7 @@ fn render_document(
         Kind::Template => {
             if let Some(t) = site.templates.iter().position(|t| t.doc == i) {
                 let tpl = &site.templates[t];
-                listed.extend(&ctx.reviews_by_template[t]);
+                listed.extend(&ctx.cat.reviews_by_template[t]);
                 listed.extend(tpl.meeting);
                 let fields: Vec<SchemaFieldView> = tpl
                     .schema
@@ -1075,7 +1211,7 @@ fn render_document(
                     .collect();
                 context.insert("schema_fields", &fields);
                 context.insert("sections", &sections);
-                context.insert("reviews", &ctx.summaries(&ctx.reviews_by_template[t]));
+                context.insert("reviews", &ctx.summaries(&ctx.cat.reviews_by_template[t]));
                 context.insert("template_id", &tpl.id);
                 context.insert("folder", &tpl.folder);
                 context.insert("template_meeting", &tpl.meeting.map(|m| ctx.doc_link(m)));
@@ -1084,7 +1220,7 @@ fn render_document(
         Kind::Team => {
             let team = site.teams.values().find(|t| t.doc == i);
             let naming = team
-                .and_then(|t| ctx.docs_by_team.get(&t.id))
+                .and_then(|t| ctx.cat.docs_by_team.get(&t.id))
                 .cloned()
                 .unwrap_or_default();
             listed.extend(&naming);
@@ -1117,7 +1253,7 @@ fn render_document(
             let incidents: Vec<usize> = naming
                 .iter()
                 .copied()
-                .filter(|d| ctx.incidents.contains(d))
+                .filter(|d| ctx.cat.incident_set.contains(d))
                 .collect();
             context.insert("members", &team.map(|t| &t.members));
             context.insert("team_name", &team.map(|t| t.name.clone()));
@@ -1133,6 +1269,7 @@ fn render_document(
             context.insert("incident_count", &incidents.len());
             let team_id = team.map(|t| t.id.clone());
             let charts: Vec<ChartView> = ctx
+                .cat
                 .metrics
                 .iter()
                 .filter(|s| s.team.is_some() && s.team == team_id)
@@ -1157,17 +1294,14 @@ fn render_document(
     }
     page.backlinks = backlink_groups(ctx, i, &listed);
     context.insert("page", &page);
-    let template_name = match doc.kind {
+    let template_name = match record.kind {
         Kind::Playbook => "playbook.html",
         Kind::Template => "template.html",
         Kind::Review => "review.html",
         Kind::Team => "team.html",
         _ => "page.html",
     };
-    Ok((
-        output_path(&doc.url),
-        renderer.render(template_name, &context)?,
-    ))
+    renderer.render(template_name, &context)
 }
 
 fn backlink_groups(ctx: &Ctx<'_>, i: usize, listed: &BTreeSet<usize>) -> Vec<Group> {
@@ -1251,7 +1385,7 @@ fn render_section(
     folder: &str,
     index_doc: Option<usize>,
     mut context: Context,
-) -> Result<(String, String), Error> {
+) -> Result<String, Error> {
     let site = ctx.site;
     let url = format!("/{}/", markdown_segment_path(folder));
     if index_doc.is_none() {
@@ -1262,6 +1396,7 @@ fn render_section(
         let mut page = simple_page(&site.records[i].doc.title, &ctx.url(&url));
         page.kind = Kind::Section;
         page.content = ctx.fill_links(i);
+        page.search = search_attrs(site, i);
         page.summary = site.records[i].doc.summary.clone();
         page.draft = site.records[i].doc.draft;
         context.insert("page", &page);
@@ -1303,10 +1438,7 @@ fn render_section(
     context.insert("children", &ctx.summaries(&children));
     context.insert("subsections", &subsections);
     context.insert("dated", &dated);
-    Ok((
-        output_path(&url),
-        renderer.render("section.html", &context)?,
-    ))
+    renderer.render("section.html", &context)
 }
 
 #[derive(Serialize)]
@@ -1321,10 +1453,10 @@ fn render_incidents(
     ctx: &Ctx<'_>,
     renderer: &Renderer,
     mut context: Context,
-) -> Result<(String, String), Error> {
+) -> Result<String, Error> {
     let site = ctx.site;
     let levels = archive::severity_levels(site);
-    let years = archive::incidents_by_year(site, &ctx.incidents, &levels);
+    let years = archive::incidents_by_year(site, &ctx.cat.incidents, &levels);
     let rows: Vec<YearRow> = years
         .into_iter()
         .map(|(year, counts, total)| YearRow {
@@ -1332,6 +1464,7 @@ fn render_incidents(
             counts,
             total,
             incidents: ctx
+                .cat
                 .incidents
                 .iter()
                 .filter(|&&i| site.records[i].doc.date.map(|d| d.year()) == Some(year))
@@ -1340,6 +1473,7 @@ fn render_incidents(
         })
         .collect();
     let undated: Vec<DocSummary> = ctx
+        .cat
         .incidents
         .iter()
         .filter(|&&i| site.records[i].doc.date.is_none())
@@ -1356,6 +1490,7 @@ fn render_incidents(
     page.kind = Kind::Section;
     if let Some(i) = index {
         page.content = ctx.fill_links(i);
+        page.search = search_attrs(site, i);
         page.summary = site.records[i].doc.summary.clone();
     }
     let mut totals = vec![0; levels.len()];
@@ -1368,17 +1503,14 @@ fn render_incidents(
     context.insert("levels", &levels);
     context.insert("years", &rows);
     context.insert("totals", &totals);
-    context.insert("total", &ctx.incidents.len());
+    context.insert("total", &ctx.cat.incidents.len());
     context.insert("undated", &undated);
     context.insert(
         "incident_chart",
-        &ctx.incident_chart("all-incidents", &ctx.incidents),
+        &ctx.incident_chart("all-incidents", &ctx.cat.incidents),
     );
-    context.insert("response_table", &ctx.response_table(&ctx.incidents));
-    Ok((
-        "incidents/index.html".into(),
-        renderer.render("incidents.html", &context)?,
-    ))
+    context.insert("response_table", &ctx.response_table(&ctx.cat.incidents));
+    renderer.render("incidents.html", &context)
 }
 
 #[derive(Serialize)]
@@ -1391,7 +1523,7 @@ fn render_search(
     ctx: &Ctx<'_>,
     renderer: &Renderer,
     mut context: Context,
-) -> Result<(String, String), Error> {
+) -> Result<String, Error> {
     let mut page = simple_page("Search", &ctx.url("/search/"));
     page.kind = Kind::Section;
     let facets: Vec<FacetView> = crate::search::FACETS
@@ -1410,17 +1542,14 @@ fn render_search(
         "team_names",
         &serde_json::to_string(&names).unwrap_or_else(|_| "{}".into()),
     );
-    Ok((
-        "search/index.html".into(),
-        renderer.render("search.html", &context)?,
-    ))
+    renderer.render("search.html", &context)
 }
 
 fn render_action_items(
     ctx: &Ctx<'_>,
     renderer: &Renderer,
     mut context: Context,
-) -> Result<(String, String), Error> {
+) -> Result<String, Error> {
     let rows = archive::action_items(ctx.site);
     let items: Vec<ItemView> = rows.iter().map(|r| ctx.item_view(r, true)).collect();
     let open = rows
@@ -1443,10 +1572,7 @@ fn render_action_items(
     context.insert("open_count", &open);
     context.insert("overdue_count", &overdue);
     context.insert("unowned_count", &unowned);
-    Ok((
-        "action-items/index.html".into(),
-        renderer.render("section.html", &context)?,
-    ))
+    renderer.render("section.html", &context)
 }
 
 fn render_home(
@@ -1455,7 +1581,7 @@ fn render_home(
     i: Option<usize>,
     mut page: PageView,
     mut context: Context,
-) -> Result<(String, String), Error> {
+) -> Result<String, Error> {
     let site = ctx.site;
     if let Some(i) = i {
         page.content = ctx.fill_links(i);
@@ -1466,7 +1592,7 @@ fn render_home(
             .records
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.doc.kind == kind)
+            .filter(|(_, r)| r.kind == kind)
             .map(|(i, _)| i)
             .collect();
         list.sort_by(|&a, &b| {
@@ -1481,7 +1607,7 @@ fn render_home(
         .records
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.doc.kind == Kind::Review)
+        .filter(|(_, r)| r.kind == Kind::Review)
         .map(|(i, _)| i)
         .collect();
     archive::sort_newest_first(site, &mut recent);
@@ -1492,7 +1618,7 @@ fn render_home(
     context.insert("templates", &ctx.summaries(&of_kind(Kind::Template)));
     context.insert("teams", &ctx.summaries(&of_kind(Kind::Team)));
     context.insert("recent", &ctx.summaries(&recent));
-    context.insert("incident_count", &ctx.incidents.len());
+    context.insert("incident_count", &ctx.cat.incidents.len());
     context.insert(
         "open_count",
         &rows
@@ -1501,13 +1627,16 @@ fn render_home(
             .count(),
     );
     context.insert("overdue_count", &rows.iter().filter(|r| r.overdue).count());
-    Ok((
-        "index.html".into(),
-        renderer.render("index.html", &context)?,
-    ))
+    renderer.render("index.html", &context)
 }
 
-fn sitemap(site: &Site, ctx: &Ctx<'_>, urls: &[String]) -> String {
+/// The sitemap lists every page (`.../index.html`), from the plan's paths.
+fn sitemap<'p>(ctx: &Ctx<'_>, paths: impl Iterator<Item = &'p str>) -> String {
+    let site = ctx.site;
+    let urls: Vec<String> = paths
+        .filter(|p| *p == "index.html" || p.ends_with("/index.html"))
+        .map(|p| format!("/{}", p.trim_end_matches("index.html")))
+        .collect();
     let dates: HashMap<&str, String> = site
         .records
         .iter()
@@ -1531,11 +1660,3 @@ fn sitemap(site: &Site, ctx: &Ctx<'_>, urls: &[String]) -> String {
     out.push_str("</urlset>\n");
     out
 }
-
-#[allow(dead_code)]
-fn excerpt(text: &str) -> String {
-    truncate(text, 160)
-}
-
-#[allow(dead_code)]
-fn unused(_: &markdown::Markdown) {}

@@ -22,7 +22,9 @@ pub fn new_review(
         .documents
         .iter()
         .filter_map(|s| {
-            crate::document::parse_document(s, crate::markdown::RenderOptions::PLAIN).ok()
+            crate::document::parse_document(s, crate::markdown::RenderOptions::PLAIN)
+                .ok()
+                .map(std::sync::Arc::new)
         })
         .collect();
     let (site, _) = crate::site::assemble(docs, sources.config, today, Drafts::Include);

@@ -1,20 +1,20 @@
-//! The search index, built with Pagefind from the same parsed documents the pages come from.
-//! Each document is handed to Pagefind as a small HTML record made from its parsed body (so
-//! headings with ids become result anchors), its title, the front-matter values worth finding
-//! (ids, services, owners) and its facets: kind, team, severity, year and status. Pagefind
-//! splits the index into fragments, so the browser downloads only what a query needs.
+//! The search index, built with Pagefind from the pages a build has written. The theme marks
+//! each document's article with `data-pagefind-body` (headings with ids become result anchors;
+//! listings, navigation and backlinks stay out) and writes the attributes `page_attributes`
+//! gives: the result's title, kind, date, severity and id, and its facets (kind, team,
+//! severity, year, status). Pagefind splits the index into fragments, so the browser downloads
+//! only what a query needs.
 //!
 //! Why Pagefind: it is a maintained, well-tested indexer with chunked indexes and filters,
 //! usable as a library; hand-made elasticlunr-style indexes (mdBook, Zola) ship one file the
 //! browser downloads whole.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::archive;
 use crate::document::Kind;
 use crate::error::Error;
-use crate::render::escape;
-use crate::schema::FieldValue;
 use crate::site::Site;
 
 /// The facets, as (name, label) in the order the search page shows them.
@@ -40,7 +40,7 @@ pub fn facets(site: &Site, i: usize) -> BTreeMap<&'static str, Vec<String>> {
     if !teams.is_empty() {
         facets.insert("team", teams);
     }
-    if doc.kind == Kind::Team {
+    if record.kind == Kind::Team {
         facets.insert("team", vec![doc.id.clone()]);
     }
     if let Some(sev) = archive::string_field(record, "severity") {
@@ -61,7 +61,7 @@ pub fn facets(site: &Site, i: usize) -> BTreeMap<&'static str, Vec<String>> {
 /// What kind of document this is, as searchers say it: "Incident", "Ops review", "Playbook".
 pub fn kind_label(site: &Site, i: usize) -> String {
     let record = &site.records[i];
-    match record.doc.kind {
+    match record.kind {
         Kind::Review => site
             .template_of(record)
             .map_or_else(|| "Review".into(), |t| t.label.clone()),
@@ -70,41 +70,12 @@ pub fn kind_label(site: &Site, i: usize) -> String {
     }
 }
 
-/// Front-matter values worth finding by search: ids, strings (services, owners, commanders).
-fn findable_values(site: &Site, i: usize) -> Vec<String> {
-    fn walk(value: &FieldValue, out: &mut Vec<String>) {
-        match value {
-            FieldValue::String(s) | FieldValue::Url(s) => out.push(s.clone()),
-            FieldValue::List(items) => items.iter().for_each(|v| walk(v, out)),
-            FieldValue::ActionItems(items) => {
-                for item in items {
-                    out.push(item.title.clone());
-                    out.extend(item.owner.clone());
-                }
-            }
-            FieldValue::Metrics(metrics) => out.extend(metrics.iter().map(|m| m.name.clone())),
-            _ => {}
-        }
-    }
-    let record = &site.records[i];
-    let mut out = Vec::new();
-    if record.doc.explicit_id {
-        out.push(record.doc.id.clone());
-    }
-    for (_, value) in &record.fields.0 {
-        walk(value, &mut out);
-    }
-    out
-}
-
-/// The HTML record Pagefind indexes for document `i`.
-fn record_html(site: &Site, i: usize) -> String {
+/// What a page tells Pagefind about itself besides its text, as (attribute, `key:value`)
+/// pairs that the theme writes as `data-pagefind-meta` and `data-pagefind-filter` attributes:
+/// the result's title, kind, date, severity and id, and the facets it is filed under.
+pub fn page_attributes(site: &Site, i: usize) -> Vec<(&'static str, String)> {
     let record = &site.records[i];
     let doc = &record.doc;
-    let mut html = String::with_capacity(doc.markdown.html.len() + 512);
-    html.push_str("<html lang=\"");
-    html.push_str(&escape(&site.config.language));
-    html.push_str("\"><body><main data-pagefind-body>");
     let mut meta = vec![("title", doc.title.clone()), ("kind", kind_label(site, i))];
     if let Some(date) = doc.date {
         meta.push(("date", date.to_string()));
@@ -115,82 +86,46 @@ fn record_html(site: &Site, i: usize) -> String {
     if doc.explicit_id {
         meta.push(("id", doc.id.clone()));
     }
-    for (key, value) in meta {
-        // Meta values travel in attributes, so they are not indexed twice.
-        html.push_str(&format!(
-            "<span data-pagefind-meta=\"{key}:{}\"></span>",
-            escape(&value.replace(',', " "))
-        ));
-    }
+    // A comma separates several pairs in one attribute; values never contain one.
+    let pair = |key: &str, value: &str| format!("{key}:{}", value.replace(',', " "));
+    let mut out: Vec<(&'static str, String)> = meta
+        .iter()
+        .map(|(key, value)| ("meta", pair(key, value)))
+        .collect();
     for (facet, values) in facets(site, i) {
         for value in values {
-            html.push_str(&format!(
-                "<span data-pagefind-filter=\"{facet}:{}\"></span>",
-                escape(&value.replace(',', " "))
-            ));
+            out.push(("filter", pair(facet, &value)));
         }
     }
-    html.push_str("<h1>");
-    html.push_str(&escape(&doc.title));
-    html.push_str("</h1>");
-    if let Some(summary) = &doc.summary {
-        html.push_str("<p>");
-        html.push_str(&escape(summary));
-        html.push_str("</p>");
-    }
-    let values = findable_values(site, i);
-    if !values.is_empty() {
-        html.push_str("<p>");
-        html.push_str(&escape(&values.join(" · ")));
-        html.push_str("</p>");
-    }
-    // Plain text per section, not the page's HTML: Pagefind parses far less, and headings with
-    // ids still give results that link to the right section.
-    for (heading, text) in doc.markdown.sections() {
-        if let Some(h) = heading {
-            let level = h.level.clamp(2, 6);
-            html.push_str(&format!(
-                "<h{level} id=\"{}\">{}</h{level}>",
-                escape(&h.id),
-                escape(&h.text)
-            ));
-        }
-        html.push_str("<p>");
-        html.push_str(&escape(text));
-        html.push_str("</p>");
-    }
-    html.push_str("</main></body></html>");
-    html
+    out
 }
 
-/// Builds the index; returns its files as (path under the output root, bytes).
-pub fn build_index(site: &Site) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let records: Vec<(String, String)> = {
-        use rayon::prelude::*;
-        (0..site.records.len())
-            .into_par_iter()
-            .filter(|&i| !site.records[i].doc.stub)
-            .map(|i| (site.records[i].doc.url.clone(), record_html(site, i)))
-            .collect()
-    };
+/// Indexes the built pages in `dir` and returns the index's files as (path under the output
+/// root, bytes). Only pages whose theme marks a `data-pagefind-body` are indexed: documents, not
+/// listings.
+///
+/// The pages are read back from disk because Pagefind's folder indexer is the one that parses
+/// on every core; its in-memory `add_html_file` works one page at a time and looks each URL up
+/// in a list, which is quadratic in the page count.
+pub fn build_index(dir: &Path, language: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Error::Output(format!("search index: cannot start its runtime: {e}")))?;
-    let language = site.config.language.clone();
+    let dir = dir.to_string_lossy().into_owned();
+    let language = language.to_string();
     runtime.block_on(async move {
         let options = pagefind::options::PagefindServiceConfig::builder()
             .force_language(language)
             .build();
         let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(search_error)?;
-        for (url, html) in records {
-            index
-                .add_html_file(None, Some(url), html)
-                .await
-                .map_err(search_error)?;
-        }
+        index
+            .add_directory(dir, Some("**/*.html".into()))
+            .await
+            .map_err(search_error)?;
         let files = index.get_files().await.map_err(search_error)?;
+
         Ok(files
             .into_iter()
             .filter_map(|f| {

@@ -3,6 +3,7 @@
 //! or by `template = "..."`. The result, `Site`, is what the link graph and the renderer read.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use time::Date;
@@ -48,7 +49,10 @@ pub struct Team {
 /// A document with its validated fields and its template, if it is a review.
 #[derive(Debug, Clone)]
 pub struct Record {
-    pub doc: Document,
+    /// Shared with the preview server's parse cache: a rebuild copies no document.
+    pub doc: Arc<Document>,
+    /// The document's kind in the site: a page that a template claims is a `Review`.
+    pub kind: Kind,
     pub fields: Fields,
     pub template: Option<usize>,
     pub related: Vec<Reference>,
@@ -83,7 +87,7 @@ impl Site {
 
 /// Classifies and validates `docs`; returns the site and every problem found.
 pub fn assemble(
-    docs: Vec<Document>,
+    docs: Vec<Arc<Document>>,
     config: Config,
     today: Date,
     drafts: Drafts,
@@ -98,7 +102,7 @@ pub fn assemble(
             .iter()
             .any(|p| d.folder == *p || d.folder.starts_with(&format!("{p}/")))
     };
-    let docs: Vec<Document> = docs
+    let docs: Vec<Arc<Document>> = docs
         .into_iter()
         .filter(|d| match drafts {
             Drafts::Exclude => !d.draft && !is_private(d),
@@ -188,7 +192,7 @@ pub fn assemble(
     let page_schema = Schema::page();
     let results: Vec<(Record, Vec<Diagnostic>)> = docs
         .into_par_iter()
-        .map(|mut doc| {
+        .map(|doc| {
             let mut check = Checker {
                 path: &doc.path,
                 text: &doc.text,
@@ -199,9 +203,11 @@ pub fn assemble(
             } else {
                 None
             };
-            if template.is_some() {
-                doc.kind = Kind::Review;
-            }
+            let kind = if template.is_some() {
+                Kind::Review
+            } else {
+                doc.kind
+            };
             let headings: Vec<(String, usize)> = doc
                 .markdown
                 .headings
@@ -209,7 +215,7 @@ pub fn assemble(
                 .filter(|h| h.level == 2)
                 .map(|h| (h.text.clone(), doc.body_offset + h.offset))
                 .collect();
-            let schema = match (doc.kind, template) {
+            let schema = match (kind, template) {
                 (_, Some(t)) => &templates[t].schema,
                 (Kind::Playbook, _) => &playbook_schema,
                 (Kind::Team, _) => &team_schema,
@@ -226,6 +232,7 @@ pub fn assemble(
             (
                 Record {
                     doc,
+                    kind,
                     fields,
                     template,
                     related,
@@ -328,7 +335,7 @@ fn collect_teams(records: &[Record], diagnostics: &mut Vec<Diagnostic>) -> BTree
     for (i, r) in records
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.doc.kind == Kind::Team)
+        .filter(|(_, r)| r.kind == Kind::Team)
     {
         let doc = &r.doc;
         let mut members = Vec::new();

@@ -1,7 +1,10 @@
 //! Reads the site from disk: `opsbook.toml`, every file under `content/`, and the theme. This is
 //! the only stage of a build that reads files; everything after it works on `Sources`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use walkdir::WalkDir;
 
@@ -21,7 +24,8 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 pub struct Source {
     /// Path under `content/`, with `/` separators: `incidents/2026-03-db.md`.
     pub rel_path: String,
-    pub text: String,
+    /// Shared with the documents parsed from it and with `FileCache`.
+    pub text: Arc<str>,
 }
 
 impl Source {
@@ -35,7 +39,7 @@ impl Source {
 #[derive(Debug, Clone)]
 pub struct Asset {
     pub rel_path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
 }
 
 /// Everything a build reads.
@@ -49,8 +53,77 @@ pub struct Sources {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Markdown files read by earlier loads, with the modification time and length they had then:
+/// the preview server re-reads only what changed (at 10,000 pages, reading everything again
+/// takes longer than the rest of a rebuild).
+#[derive(Default)]
+pub struct FileCache {
+    files: HashMap<PathBuf, (Option<SystemTime>, u64, Arc<str>)>,
+    /// The last load's documents, assets and problems, for a reload that knows what changed.
+    last: Option<(Vec<Source>, Vec<Asset>, Vec<Diagnostic>)>,
+    /// Files whose contents are all that changed since the last load, when a watcher knows.
+    pub edited: Option<Vec<PathBuf>>,
+}
+
+impl FileCache {
+    fn get(&self, path: &Path, meta: Option<&std::fs::Metadata>) -> Option<Arc<str>> {
+        let meta = meta?;
+        let (modified, len, text) = self.files.get(path)?;
+        (*modified == meta.modified().ok() && modified.is_some() && *len == meta.len())
+            .then(|| Arc::clone(text))
+    }
+
+    /// The last load with the edited files read again, if only known markdown files' contents
+    /// changed; `None` when anything else may have changed and the folder must be walked.
+    fn reload_edited(&mut self, root: &Path) -> Option<(Vec<Source>, Vec<Asset>, Vec<Diagnostic>)> {
+        let edited = self.edited.take()?;
+        let (documents, assets, diagnostics) = self.last.as_ref()?;
+        let content = root.join(CONTENT_DIR);
+        let mut documents = documents.clone();
+        for path in &edited {
+            let rel = display_path(path.strip_prefix(&content).ok()?);
+            if !is_markdown(path) || !self.files.contains_key(path) {
+                return None;
+            }
+            let slot = documents.iter_mut().find(|s| s.rel_path == rel)?;
+            let meta = std::fs::metadata(path).ok()?;
+            let bytes = read_limited(path).ok()?;
+            let text: Arc<str> = decode(&slot.display_path(), bytes).ok()?.into();
+            self.files.insert(
+                path.clone(),
+                (meta.modified().ok(), meta.len(), Arc::clone(&text)),
+            );
+            slot.text = text;
+        }
+        Some((documents, assets.clone(), diagnostics.clone()))
+    }
+}
+
 /// Reads the site at `root`.
 pub fn load_sources(root: &Path) -> Result<Sources, Error> {
+    load_sources_cached(root, None)
+}
+
+/// `load_sources`, taking unchanged markdown files from `cache` and refreshing it.
+pub fn load_sources_cached(
+    root: &Path,
+    mut cache: Option<&mut FileCache>,
+) -> Result<Sources, Error> {
+    if let Some(cache) = cache.as_deref_mut()
+        && let Some((documents, assets, diagnostics)) = cache.reload_edited(root)
+    {
+        let config = load_config(root)?;
+        let theme = Theme::load(root, &config.theme)?;
+        cache.last = Some((documents.clone(), assets.clone(), diagnostics.clone()));
+        return Ok(Sources {
+            config,
+            documents,
+            assets,
+            theme,
+            diagnostics,
+        });
+    }
+    let mut fresh = FileCache::default();
     let config = load_config(root)?;
     let theme = Theme::load(root, &config.theme)?;
     let mut documents = Vec::new();
@@ -107,13 +180,40 @@ pub fn load_sources(root: &Path) -> Result<Sources, Error> {
             }
             let rel = display_path(entry.path().strip_prefix(&content).unwrap_or(entry.path()));
             let shown = format!("{CONTENT_DIR}/{rel}");
+            let meta = match &cache {
+                Some(_) if is_markdown(entry.path()) => entry.metadata().ok(),
+                _ => None,
+            };
+            let remember = |fresh: &mut FileCache, text: &Arc<str>| {
+                if let Some(meta) = &meta {
+                    fresh.files.insert(
+                        entry.path().to_path_buf(),
+                        (meta.modified().ok(), meta.len(), Arc::clone(text)),
+                    );
+                }
+            };
+            if let Some(text) = cache
+                .as_ref()
+                .and_then(|c| c.get(entry.path(), meta.as_ref()))
+            {
+                remember(&mut fresh, &text);
+                documents.push(Source {
+                    rel_path: rel,
+                    text,
+                });
+                continue;
+            }
             match read_limited(entry.path()) {
                 Err(message) => diagnostics.push(Diagnostic::error(shown, message)),
                 Ok(bytes) if is_markdown(entry.path()) => match decode(&shown, bytes) {
-                    Ok(text) => documents.push(Source {
-                        rel_path: rel,
-                        text,
-                    }),
+                    Ok(text) => {
+                        let text: Arc<str> = text.into();
+                        remember(&mut fresh, &text);
+                        documents.push(Source {
+                            rel_path: rel,
+                            text,
+                        });
+                    }
                     Err(d) => diagnostics.push(d),
                 },
                 // A text file with no extension (a postmortem saved without `.md`) is a page too.
@@ -121,17 +221,21 @@ pub fn load_sources(root: &Path) -> Result<Sources, Error> {
                     match decode(&shown, bytes) {
                         Ok(text) => documents.push(Source {
                             rel_path: rel,
-                            text,
+                            text: text.into(),
                         }),
                         Err(d) => diagnostics.push(d),
                     }
                 }
                 Ok(bytes) => assets.push(Asset {
                     rel_path: rel,
-                    bytes,
+                    bytes: bytes.into(),
                 }),
             }
         }
+    }
+    if let Some(cache) = cache.as_mut() {
+        fresh.last = Some((documents.clone(), assets.clone(), diagnostics.clone()));
+        **cache = fresh;
     }
     Ok(Sources {
         config,

@@ -1,5 +1,5 @@
-//! The HTTP side of `serve`, on tiny_http: static files from the in-memory output of the last
-//! good build (so no request can read the disk), the live-reload client, and the long-poll
+//! The HTTP side of `serve`, on tiny_http: files of the last good build, rendered in memory on
+//! request (so no request can read the disk), the live-reload client, and the long-poll
 //! endpoint it calls. Live reload uses long-polling on the same port: tiny_http buffers
 //! streamed bodies, so Server-Sent Events would arrive only when the stream ends.
 
@@ -119,58 +119,93 @@ pub fn resolve_path(path: &str) -> Result<String, u16> {
     Ok(parts.join("/"))
 }
 
+/// The output path a request path names, with the site's `base_url` path removed.
+enum Target {
+    Key(String),
+    /// The site root without the base path: redirect there.
+    ToBase,
+    /// Outside the base path.
+    Outside,
+}
+
+fn target(path: &str, base_path: &str) -> Result<Target, u16> {
+    let key = resolve_path(path)?;
+    // The site lives under the path of `base_url`, as it will when published.
+    let base = base_path.trim_start_matches('/');
+    Ok(if base.is_empty() {
+        Target::Key(key)
+    } else if key == base || key.starts_with(&format!("{base}/")) {
+        Target::Key(key[base.len()..].trim_start_matches('/').to_string())
+    } else if key.is_empty() {
+        Target::ToBase
+    } else {
+        Target::Outside
+    })
+}
+
+/// The output file a page URL shows: `x/` and `x` -> `x/index.html` (when that exists).
+fn page_file(key: &str, exists: impl Fn(&str) -> bool) -> Option<String> {
+    if key.is_empty() {
+        return Some("index.html".into());
+    }
+    [key.to_string(), format!("{key}/index.html")]
+        .into_iter()
+        .find(|candidate| exists(candidate))
+}
+
 fn static_file(path: &str, shared: &Shared) -> Reply {
-    let key = match resolve_path(path) {
-        Ok(key) => key,
+    let key = match target(path, &shared.base_path) {
+        Ok(Target::Key(key)) => key,
+        Ok(Target::ToBase) => {
+            return text(302, "moved\n")
+                .with_header(header("Location", &format!("{}/", shared.base_path)));
+        }
+        Ok(Target::Outside) => {
+            return text(
+                404,
+                "not found: this site is served under its base_url path\n",
+            );
+        }
         Err(code) => return text(code, "bad request path\n"),
     };
     let state = shared.lock();
     let build = state.build;
-    let Some(output) = state.output.clone() else {
+    let Some(site) = state.site.clone() else {
         let errors = state.errors.clone();
         drop(state);
         return error_page(&errors, build);
     };
     let search = state.search.clone();
     drop(state);
-    // The site lives under the path of `base_url`, as it will when published.
-    let base = shared.base_path.trim_start_matches('/');
-    let key = if base.is_empty() {
-        key
-    } else if key == base || key.starts_with(&format!("{base}/")) {
-        key[base.len()..].trim_start_matches('/').to_string()
-    } else if key.is_empty() {
-        return text(302, "moved\n").with_header(header("Location", &format!("/{base}/")));
-    } else {
-        return text(
-            404,
-            "not found: this site is served under its base_url path\n",
-        );
+    let from_search = |file: &str| search.as_ref().and_then(|s| s.get(file)).cloned();
+    let exists = |file: &str| {
+        site.validated.plan().contains(file)
+            || search.as_ref().is_some_and(|s| s.contains_key(file))
     };
-    let candidates = if key.is_empty() {
-        vec!["index.html".to_string()]
-    } else {
-        vec![key.clone(), format!("{key}/index.html")]
+    let Some(file) = page_file(&key, exists) else {
+        return match site.file("404.html") {
+            Some(Ok(bytes)) => file_response("404.html", &bytes, build, 404),
+            _ => text(404, "not found\n"),
+        };
     };
-    for (n, candidate) in candidates.iter().enumerate() {
-        let found = output.get(candidate).or_else(|| {
-            search
-                .as_ref()
-                .and_then(|s| s.get(candidate))
-                .map(Vec::as_slice)
-        });
-        if let Some(bytes) = found {
-            if n == 1 && !path.ends_with('/') {
-                // `/incidents/x` -> `/incidents/x/`, so relative links on the page resolve.
-                return text(301, "moved\n").with_header(header("Location", &format!("{path}/")));
-            }
-            return file_response(candidate, bytes, build, 200);
+    if file != key && !key.is_empty() && !path.ends_with('/') {
+        // `/incidents/x` -> `/incidents/x/`, so relative links on the page resolve.
+        return text(301, "moved\n").with_header(header("Location", &format!("{path}/")));
+    }
+    let bytes = match site.file(&file) {
+        Some(Ok(bytes)) => bytes,
+        Some(Err(e)) => {
+            return error_page(&[Diagnostic::error("opsbook", e.to_string())], build);
         }
+        None => match from_search(&file) {
+            Some(bytes) => Arc::new(bytes),
+            None => return text(404, "not found\n"),
+        },
+    };
+    if content_type(&file).starts_with("text/html") {
+        shared.lock().remember(&file, Some(&bytes));
     }
-    match output.get("404.html") {
-        Some(bytes) => file_response("404.html", bytes, build, 404),
-        None => text(404, "not found\n"),
-    }
+    file_response(&file, &bytes, build, 200)
 }
 
 fn file_response(name: &str, bytes: &[u8], build: u64, status: u16) -> Reply {
@@ -221,14 +256,29 @@ fn long_poll(query: &str, shared: &Shared) -> Reply {
             .map(|(s, _)| s)
             .unwrap_or_else(|p| p.into_inner().0);
     }
-    let file = match resolve_path(&page) {
-        Ok(key) if key.is_empty() || page.ends_with('/') => {
-            format!("{key}{}index.html", if key.is_empty() { "" } else { "/" })
+    let build = state.build;
+    let site = state.site.clone();
+    let failed = !state.errors.is_empty();
+    drop(state);
+    // Render the page as it is now, outside the lock: other requests go on meanwhile.
+    let (file, now_bytes) = match (target(&page, &shared.base_path), &site) {
+        (Ok(Target::Key(key)), Some(site)) => {
+            let file = page_file(&key, |f| site.validated.plan().contains(f))
+                .unwrap_or_else(|| format!("{key}/index.html"));
+            let bytes = site.file(&file).and_then(Result::ok);
+            (file, bytes)
         }
-        Ok(key) => key,
-        Err(_) => "*".into(),
+        _ => ("*".to_string(), None),
     };
-    let reload = since > 0 && state.errors.is_empty() && state.changed_since(since, &file);
+    let mut state = shared.lock();
+    // A build that finished meanwhile may have changed the page again: reload to be safe.
+    let reload = since > 0
+        && state.errors.is_empty()
+        && (state.build != build
+            || state.changed_since(since, &file, now_bytes.as_deref().map(Vec::as_slice)));
+    if !failed && state.build == build {
+        state.remember(&file, now_bytes.as_deref().map(Vec::as_slice));
+    }
     let body = serde_json::json!({
         "build": state.build,
         "reload": reload,

@@ -1,12 +1,12 @@
-//! `opsbook serve`: build, serve the last good build from memory, watch the sources, rebuild
-//! on change and tell open pages to reload. Three kinds of thread share one `Shared` value
+//! `opsbook serve`: validate, serve the last good build from memory (each page rendered when
+//! first asked for), watch the sources, rebuild on change and tell open pages to reload. Three kinds of thread share one `Shared` value
 //! (passed as an `Arc`, never a global): the HTTP loop, one thread per long-poll request, and
 //! the builder, which the watcher wakes.
 
 mod http;
 mod watch;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
-use crate::output::OutputTree;
 use crate::{BuildOptions, Drafts, ParseCache, Search};
 
 #[derive(Debug, Clone)]
@@ -25,36 +24,114 @@ pub struct ServeOptions {
     pub drafts: Drafts,
     pub open: bool,
     pub quiet: bool,
+    /// Print each rebuild's stage timings.
+    pub verbose: bool,
     pub color: bool,
+}
+
+/// The last good build, kept in memory and rendered page by page as browsers ask for pages:
+/// after an edit only the pages someone is looking at are rendered again, so a rebuild costs
+/// about the same at 10,000 pages as at 100.
+pub struct LiveSite {
+    pub validated: crate::Validated,
+    /// Files rendered so far in this build.
+    rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+    /// Hash of the stylesheets and scripts: when they change, every page looks different.
+    pub styles: u64,
+}
+
+impl LiveSite {
+    fn new(validated: crate::Validated) -> LiveSite {
+        let mut live = LiveSite {
+            validated,
+            rendered: Mutex::new(HashMap::new()),
+            styles: 0,
+        };
+        let styled: Vec<String> = live
+            .validated
+            .plan()
+            .paths()
+            .filter(|p| p.ends_with(".css") || p.ends_with(".js"))
+            .map(str::to_string)
+            .collect();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for path in styled {
+            if let Some(Ok(bytes)) = live.file(&path) {
+                std::hash::Hash::hash(&(path, bytes.as_slice()), &mut hasher);
+            }
+        }
+        live.styles = std::hash::Hasher::finish(&hasher);
+        live
+    }
+
+    /// The bytes of output file `path`, rendered on first request; `None` if there is none.
+    pub fn file(&self, path: &str) -> Option<Result<Arc<Vec<u8>>, Error>> {
+        let lock = || self.rendered.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(bytes) = lock().get(path) {
+            return Some(Ok(Arc::clone(bytes)));
+        }
+        let bytes = match self.validated.render(path)? {
+            Ok(bytes) => Arc::new(bytes),
+            Err(e) => return Some(Err(e)),
+        };
+        lock().insert(path.to_string(), Arc::clone(&bytes));
+        Some(Ok(bytes))
+    }
 }
 
 /// What the server knows about the latest build.
 pub struct State {
     /// Increases with every rebuild, failed or not.
     pub build: u64,
-    /// The last good output; `None` until a build has succeeded.
-    pub output: Option<Arc<OutputTree>>,
+    /// The last good build; `None` until a build has succeeded.
+    pub site: Option<Arc<LiveSite>>,
     /// The search index of the latest build that has one, by output path. Built after the pages,
     /// so an edit shows before its search index is ready.
     pub search: Option<Arc<HashMap<String, Vec<u8>>>>,
     /// Errors of the latest build; empty when it succeeded.
     pub errors: Vec<Diagnostic>,
-    /// For recent builds, the output files that changed in them.
-    pub history: Vec<(u64, HashSet<String>)>,
+    /// Per output path, the hash of the bytes a browser was given, by build number: what
+    /// tells whether a page open since build N looks different now.
+    pub sent: HashMap<String, Vec<(u64, u64)>>,
+    /// The stylesheet hash of the site served at each recent build.
+    pub styles: Vec<(u64, u64)>,
 }
 
+/// Builds remembered per page and for styles; a page open for longer reloads on any change.
+const REMEMBERED_BUILDS: usize = 16;
+
 impl State {
-    /// Whether `page` (an output path) changed in any build after `since`.
-    pub fn changed_since(&self, since: u64, page: &str) -> bool {
-        match self.history.first() {
-            Some((oldest, _)) if *oldest <= since + 1 => self
-                .history
-                .iter()
-                .filter(|(b, _)| *b > since)
-                .any(|(_, changed)| changed.contains(page) || changed.contains("*")),
-            _ => true,
-        }
+    /// Notes that `page` was served (or checked) at the current build with these bytes.
+    pub fn remember(&mut self, page: &str, bytes: Option<&[u8]>) {
+        let build = self.build;
+        let seen = self.sent.entry(page.to_string()).or_default();
+        seen.retain(|(b, _)| *b != build);
+        seen.push((build, bytes.map_or(0, content_hash)));
+        let excess = seen.len().saturating_sub(REMEMBERED_BUILDS);
+        seen.drain(..excess);
     }
+
+    /// Whether `page`, open in a browser since build `since`, now looks different: its bytes
+    /// (`now`) or the site's styles changed, or `since` is too old to tell.
+    pub fn changed_since(&self, since: u64, page: &str, now: Option<&[u8]>) -> bool {
+        let styles_then = self.styles.iter().find(|(b, _)| *b == since);
+        let styles_now = self.site.as_ref().map(|s| s.styles);
+        if styles_then.map(|(_, h)| *h) != styles_now {
+            return true;
+        }
+        let then = self
+            .sent
+            .get(page)
+            .and_then(|seen| seen.iter().find(|(b, _)| *b == since));
+        then.map(|(_, h)| *h) != Some(now.map_or(0, content_hash))
+    }
+}
+
+fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 pub struct Shared {
@@ -79,10 +156,11 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             build: 0,
-            output: None,
+            site: None,
             search: None,
             errors: Vec::new(),
-            history: Vec::new(),
+            sent: HashMap::new(),
+            styles: Vec::new(),
         }),
         rebuilt: Condvar::new(),
         options: options.clone(),
@@ -91,7 +169,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
             .unwrap_or_default(),
     });
     let mut cache = ParseCache::default();
-    rebuild(&shared, &mut cache);
+    rebuild(&shared, &mut cache, None);
 
     let (server, port) = http::bind(options.bind, options.port)?;
     let url = format!("http://{}:{port}/", display_host(options.bind));
@@ -113,10 +191,10 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
     let mut changes = watch::watch(&options.root)?;
     let builder = Arc::clone(&shared);
     std::thread::spawn(move || {
-        while watch::next_change(&changes.events).is_some() {
+        while let Some(edited) = watch::next_change(&changes.events) {
             // A watched folder created after start (say, templates/) is watched from now on.
             changes.watch_new_folders(&builder.options.root);
-            rebuild(&builder, &mut cache);
+            rebuild(&builder, &mut cache, edited.as_deref());
         }
     });
     http::run(server, shared);
@@ -130,48 +208,50 @@ fn display_host(ip: IpAddr) -> String {
     }
 }
 
-/// Builds once and publishes the result to waiting pages.
-fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache) {
+/// Builds once and publishes the result to waiting pages. `edited`: the files whose contents
+/// are all that changed, if the watcher knows.
+fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache, edited: Option<&[PathBuf]>) {
     let started = Instant::now();
     let mut options = BuildOptions::new(&shared.options.root);
     options.drafts = shared.options.drafts;
     // The search index is built in the background afterwards: pages first.
     options.search = Search::Skip;
-    let result = crate::validate_site(&options, cache).and_then(|v| {
-        let output = v.render()?;
-        Ok((v, output))
-    });
+    cache.edited(edited);
+    let result = crate::validate_site(&options, cache).map(|v| Arc::new(LiveSite::new(v)));
     let took = started.elapsed();
+    let mut old_site = None;
     let mut state = shared.lock();
     state.build += 1;
     let build = state.build;
     match result {
-        Ok((validated, output)) => {
-            let new = Arc::new(output);
-            let changed = match &state.output {
-                Some(old) => changed_files(old, &new),
-                None => ["*".to_string()].into_iter().collect(),
-            };
+        Ok(live) => {
             if !shared.options.quiet {
-                for w in &validated.warnings {
+                for w in &live.validated.warnings {
                     eprint!("{}", w.render(shared.options.color));
                 }
-                let changed_note = if changed.contains("*") {
-                    String::new()
+                let stages = if shared.options.verbose {
+                    let list: Vec<String> = live
+                        .validated
+                        .timings
+                        .iter()
+                        .map(|(stage, t)| format!("{stage} {:.1}", ms(*t)))
+                        .collect();
+                    format!(" ({} ms)", list.join(", "))
                 } else {
-                    format!(", {} changed file(s)", changed.len())
+                    String::new()
                 };
                 eprintln!(
-                    "[build {build}] {} pages{changed_note}, {} warning(s) in {:.0} ms",
-                    validated.site.records.len(),
-                    validated.warnings.len(),
+                    "[build {build}] {} pages, {} warning(s) in {:.0} ms{stages}",
+                    live.validated.site.records.len(),
+                    live.validated.warnings.len(),
                     ms(took)
                 );
             }
-            index_in_background(Arc::clone(shared), build, validated);
-            state.output = Some(new);
+            index_in_background(Arc::clone(shared), build, Arc::clone(&live));
+            state.styles.push((build, live.styles));
+            // The old site is freed after the lock is released: at 10,000 pages that takes a while.
+            old_site = state.site.replace(live);
             state.errors.clear();
-            state.history.push((build, changed));
         }
         Err(err) => {
             let errors = match err {
@@ -187,19 +267,23 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache) {
                 ms(took)
             );
             state.errors = errors;
-            state.history.push((build, HashSet::new()));
+            // The site served is unchanged, and so are its styles.
+            if let Some(styles) = state.site.as_ref().map(|s| s.styles) {
+                state.styles.push((build, styles));
+            }
         }
     }
-    let excess = state.history.len().saturating_sub(64);
-    state.history.drain(..excess);
+    let excess = state.styles.len().saturating_sub(REMEMBERED_BUILDS);
+    state.styles.drain(..excess);
     drop(state);
     shared.rebuilt.notify_all();
+    drop(old_site);
 }
 
 const SEARCH_QUIET: Duration = Duration::from_secs(5);
 
 /// Builds the search index off the request path; a newer build makes the result stale, and it is dropped.
-fn index_in_background(shared: Arc<Shared>, build: u64, validated: crate::Validated) {
+fn index_in_background(shared: Arc<Shared>, build: u64, live: Arc<LiveSite>) {
     let spawned = std::thread::Builder::new()
         .name("opsbook-search".into())
         .spawn(move || {
@@ -210,7 +294,7 @@ fn index_in_background(shared: Arc<Shared>, build: u64, validated: crate::Valida
                 return;
             }
             let started = Instant::now();
-            match validated.search_index() {
+            match search_index(&live) {
                 Ok(files) => {
                     let mut state = shared.lock();
                     if state.build == build {
@@ -231,30 +315,20 @@ fn index_in_background(shared: Arc<Shared>, build: u64, validated: crate::Valida
     }
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
+/// Pagefind indexes written pages: render them all into a temporary folder, as a build does.
+fn search_index(live: &LiveSite) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let dir = tempfile::Builder::new()
+        .prefix("opsbook-serve-search-")
+        .tempdir()
+        .map_err(|e| Error::Output(format!("search index: cannot make a temporary folder: {e}")))?;
+    let staging = crate::output::Staging::beside(&dir.path().join("site"))?;
+    live.validated
+        .render_all(&|path, bytes| staging.write(path, &bytes))?;
+    crate::search::build_index(staging.path(), &live.validated.site.config.language)
 }
 
-/// Output paths whose bytes differ between two builds, added and removed ones included.
-fn changed_files(old: &OutputTree, new: &OutputTree) -> HashSet<String> {
-    let mut changed: HashSet<String> = new
-        .iter()
-        .filter(|(p, b)| old.get(p) != Some(b.as_slice()))
-        .map(|(p, _)| p.clone())
-        .collect();
-    changed.extend(
-        old.iter()
-            .filter(|(p, _)| new.get(p).is_none())
-            .map(|(p, _)| p.clone()),
-    );
-    // A stylesheet change restyles every page.
-    if changed
-        .iter()
-        .any(|p| p.ends_with(".css") || p.ends_with(".js"))
-    {
-        changed.insert("*".into());
-    }
-    changed
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 fn open_browser(url: &str) {

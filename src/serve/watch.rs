@@ -11,15 +11,23 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::error::Error;
 
-/// Quiet time after the last event before a rebuild starts.
-const DEBOUNCE: Duration = Duration::from_millis(25);
+/// Quiet time after the last event before a rebuild starts: one save's events arrive within
+/// microseconds of each other, an editor's write-and-rename within a few milliseconds.
+const DEBOUNCE: Duration = Duration::from_millis(10);
 const WATCHED_DIRS: &[&str] = &["content", "themes", "templates", "static"];
 
 pub struct Changes {
     /// Kept alive for as long as events are wanted.
     watcher: notify::RecommendedWatcher,
     watched: Vec<PathBuf>,
-    pub events: Receiver<PathBuf>,
+    pub events: Receiver<Event>,
+}
+
+/// A changed source file, and whether only its contents changed (it was not created, removed
+/// or renamed): then a rebuild can re-read just that file.
+pub struct Event {
+    pub path: PathBuf,
+    pub contents_only: bool,
 }
 
 impl Changes {
@@ -44,9 +52,16 @@ pub fn watch(root: &Path) -> Result<Changes, Error> {
         if let Ok(event) = event
             && is_change(&event.kind)
         {
+            let contents_only = matches!(
+                event.kind,
+                notify::EventKind::Modify(notify::event::ModifyKind::Data(_))
+            );
             for path in event.paths {
                 if is_source(&root_owned, &path) {
-                    let _ = tx.send(path);
+                    let _ = tx.send(Event {
+                        path,
+                        contents_only,
+                    });
                 }
             }
         }
@@ -107,14 +122,25 @@ fn is_source_rel(rel: &Path) -> bool {
     !noise && (first == "opsbook.toml" || WATCHED_DIRS.contains(&first.as_str()))
 }
 
-/// Blocks until a change arrives, then waits for the burst to settle. `None` when the watcher is gone.
-pub fn next_change(events: &Receiver<PathBuf>) -> Option<()> {
-    events.recv().ok()?;
+/// Blocks until a change arrives, then waits for the burst to settle. Returns the files whose
+/// contents changed when that is all that happened, `Some(None)` for anything else (files
+/// created, removed, renamed), and `None` when the watcher is gone.
+pub fn next_change(events: &Receiver<Event>) -> Option<Option<Vec<PathBuf>>> {
+    let first = events.recv().ok()?;
+    let mut edited = first.contents_only.then(|| vec![first.path]);
     loop {
         match events.recv_timeout(DEBOUNCE) {
-            Ok(_) => continue,
-            Err(RecvTimeoutError::Timeout) => return Some(()),
-            Err(RecvTimeoutError::Disconnected) => return Some(()),
+            Ok(event) => match (&mut edited, event.contents_only) {
+                (Some(paths), true) => {
+                    if !paths.contains(&event.path) {
+                        paths.push(event.path);
+                    }
+                }
+                _ => edited = None,
+            },
+            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
+                return Some(edited);
+            }
         }
     }
 }
