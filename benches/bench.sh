@@ -2,29 +2,50 @@
 # Build-time benchmark of opsbook against Hugo and mdBook on generated corpora.
 #
 #   benches/bench.sh [--pages 1000,10000] [--runs N] [--out benches/RESULTS.md]
+#                    [--limit SECONDS] [--runs-large N] [--serve] [--serve-rounds N] [--no-build]
 #   benches/bench.sh --quick        # 1,000 pages, opsbook only, 3 runs, prints a table
 #
+# --limit: each build of each tool is killed after this long (default 1800) and its row says so.
+# --runs-large: builds per tool at >= 100,000 pages (default 1: the /usr/bin/time -v run only).
+# --serve: also measure the preview server's edit-to-reload latency (benches/serve_latency.py).
 # Run from anywhere; paths are taken relative to the repository root. See benches/README.md.
 # Environment: OPSBOOK_SHARED (the shared/ folder holding bench/gen_corpus.py, default
-# ../shared), KEEP=1 (keep the corpora and outputs in the temp folder).
+# ../shared), KEEP=1 (keep the corpora and outputs in the temp folder), NO_BUILD=1 (same as
+# --no-build: skip `cargo build --release`, use the existing binary), TMPDIR (where the temp
+# folder goes, default /tmp).
 set -euo pipefail
 
 usage() {
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
 }
 
+ARGS="$*"
 PAGES="1000,10000"
 RUNS=3
+RUNS_LARGE=1
+LARGE=100000          # page counts from here on use --runs-large
+LIMIT=1800
 OUT="benches/RESULTS.md"
 QUICK=0
+SERVE=0
+SERVE_ROUNDS=20
+NO_BUILD="${NO_BUILD:-0}"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --pages) PAGES="${2:?--pages needs a value, e.g. 1000,10000}"; shift 2 ;;
         --pages=*) PAGES="${1#*=}"; shift ;;
         --runs) RUNS="${2:?--runs needs a number}"; shift 2 ;;
         --runs=*) RUNS="${1#*=}"; shift ;;
+        --runs-large) RUNS_LARGE="${2:?--runs-large needs a number}"; shift 2 ;;
+        --runs-large=*) RUNS_LARGE="${1#*=}"; shift ;;
+        --limit) LIMIT="${2:?--limit needs a number of seconds}"; shift 2 ;;
+        --limit=*) LIMIT="${1#*=}"; shift ;;
         --out) OUT="${2:?--out needs a file}"; shift 2 ;;
         --out=*) OUT="${1#*=}"; shift ;;
+        --serve) SERVE=1; shift ;;
+        --serve-rounds) SERVE_ROUNDS="${2:?--serve-rounds needs a number}"; shift 2 ;;
+        --serve-rounds=*) SERVE_ROUNDS="${1#*=}"; shift ;;
+        --no-build) NO_BUILD=1; shift ;;
         --quick) QUICK=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
@@ -34,11 +55,15 @@ if [[ $QUICK == 1 ]]; then
     PAGES=1000
     RUNS=3
 fi
-[[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --runs must be a positive integer" >&2; exit 2; }
+for opt in "--runs:$RUNS" "--runs-large:$RUNS_LARGE" "--limit:$LIMIT" "--serve-rounds:$SERVE_ROUNDS"; do
+    [[ ${opt#*:} =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: ${opt%%:*} must be a positive integer" >&2; exit 2; }
+done
 IFS=',' read -r -a PAGE_COUNTS <<< "$PAGES"
 for n in "${PAGE_COUNTS[@]}"; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: bad page count '$n'" >&2; exit 2; }
 done
+# Smallest first: a tool that runs out of time is not tried again on a larger corpus.
+mapfile -t PAGE_COUNTS < <(printf '%s\n' "${PAGE_COUNTS[@]}" | sort -n -u)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -77,13 +102,18 @@ fi
 for m in "${MISSING[@]+"${MISSING[@]}"}"; do log "missing: $m"; done
 
 # --- build opsbook once -----------------------------------------------------------------
-log "cargo build --release"
-cargo build --release --quiet
 OPSBOOK="$ROOT/target/release/opsbook"
+if [[ $NO_BUILD == 1 ]]; then
+    log "NO_BUILD=1: using the existing $OPSBOOK"
+else
+    log "cargo build --release"
+    cargo build --release --quiet
+fi
 [[ -x $OPSBOOK ]] || { echo "bench.sh: $OPSBOOK was not built" >&2; exit 1; }
+SERVE_SCRIPT="$ROOT/benches/serve_latency.py"
 
 # --- temp folder ------------------------------------------------------------------------
-WORK="$(mktemp -d /tmp/opsbook-bench.XXXXXX)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/opsbook-bench.XXXXXX")"
 cleanup() {
     if [[ ${KEEP:-0} == 1 ]]; then
         log "KEEP=1: corpora and outputs left in $WORK"
@@ -98,66 +128,177 @@ trap cleanup EXIT
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) exit 1; if (NR%2) printf "%.4f", a[(NR+1)/2]; else printf "%.4f", (a[NR/2]+a[NR/2+1])/2}'; }
 mb() { awk -v b="$1" 'BEGIN {printf "%.1f", b/1000000}'; }
 kb() { awk -v b="$1" 'BEGIN {printf "%.1f", b/1000}'; }
+gb() { awk -v b="$1" 'BEGIN {printf "%.1f GB", b/1e9}'; }
 q() { printf '%q' "$1"; }
+# "30 min" for --limit 1800: what a row says when a build ran out of time.
+LIMIT_TEXT=$(awk -v s="$LIMIT" 'BEGIN {if (s % 3600 == 0) printf "%d h", s/3600; else if (s % 60 == 0) printf "%d min", s/60; else printf "%d s", s}')
+# Every build runs under this. Without --foreground, timeout signals its whole process group, so
+# the tool dies too, not just the `bash -c` around it; KILL follows 30 s after TERM.
+TIMEOUT=(timeout --kill-after=30 "$LIMIT")
+# Builds per tool at page count $1 (hyperfine runs below LARGE; all builds from LARGE on).
+runs_for() { if (($1 >= LARGE)); then echo "$RUNS_LARGE"; else echo "$RUNS"; fi; }
 
-# Wall time: median of $RUNS full builds, each after $prepare. Prints seconds.
-measure_wall() {
-    local name="$1" prepare="$2" cmd="$3" json="$4"
-    if [[ $HAVE_HYPERFINE == 1 ]]; then
-        hyperfine --style basic --runs "$RUNS" --prepare "$prepare" --export-json "$json" \
-            --command-name "$name" "$cmd" >"$json.log" 2>&1 \
-            || { log "hyperfine failed for $name: see $json.log"; tail -5 "$json.log" >&2; return 1; }
-        python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.4f" % r["median"])' "$json"
-    else
-        local i t0 t1
-        for ((i = 0; i < RUNS; i++)); do
-            bash -c "$prepare"
-            t0=$(date +%s.%N)
-            bash -c "$cmd" >/dev/null 2>&1 || return 1
-            t1=$(date +%s.%N)
-            awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f\n", b-a}'
-        done | median
+# --- disk space -------------------------------------------------------------------------
+# Bytes on disk per page (du -s, so each small file counts whole blocks), measured at 10,000
+# pages: the sources are ~8 KB for every layout; the outputs ~23 KB (opsbook, with its search
+# index and listing pages), ~14 KB (hugo) and ~60 KB (mdbook: print.html and its search index).
+need_bytes() {
+    local n="$1" out
+    case "$2" in opsbook*) out=24576 ;; hugo) out=16384 ;; mdbook) out=65536 ;; esac
+    echo $((n * (8192 + out)))
+}
+free_bytes() { df -Pk "$WORK" | awk 'NR == 2 {printf "%.0f", $4 * 1024}'; }
+# Stops the run when the corpus and output about to be made clearly do not fit.
+check_disk() {
+    local need="$1" what="$2" free
+    free=$(free_bytes)
+    if ((free < need)); then
+        echo "bench.sh: not enough free disk in $WORK: $what needs about $(gb "$need"), $(gb "$free") free." >&2
+        echo "bench.sh: free some space, set TMPDIR to a folder on a larger disk, or use smaller --pages." >&2
+        exit 1
     fi
 }
 
-# One run under /usr/bin/time -v; sets CPU_S and RSS_MB (or "n/a"). Returns the exit status.
+# Wall time: $runs full builds, each after $prepare. Prints one time in seconds per line.
+# Returns 124 when a build ran out of time, 1 when one failed.
+measure_wall() {
+    local name="$1" prepare="$2" cmd="$3" json="$4" runs="$5"
+    if [[ $HAVE_HYPERFINE == 1 ]]; then
+        if ! hyperfine --style basic --runs "$runs" --prepare "$prepare" --export-json "$json" \
+            --command-name "$name" "${TIMEOUT[*]} $cmd" >"$json.log" 2>&1; then
+            log "hyperfine failed for $name: see $json.log"; tail -5 "$json.log" >&2
+            grep -q 'non-zero exit code: 124' "$json.log" && return 124
+            return 1
+        fi
+        python3 -c 'import json,sys; [print("%.4f" % t) for t in json.load(open(sys.argv[1]))["results"][0]["times"]]' "$json"
+    else
+        local i t0 t1 status
+        for ((i = 0; i < runs; i++)); do
+            bash -c "$prepare"
+            t0=$(date +%s.%N)
+            status=0
+            "${TIMEOUT[@]}" bash -c "$cmd" >/dev/null 2>&1 || status=$?
+            ((status == 0)) || return $((status == 124 ? 124 : 1))
+            t1=$(date +%s.%N)
+            awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f\n", b-a}'
+        done
+    fi
+}
+
+# One build under /usr/bin/time -v and the time limit; sets WALL_S (timed with date, so it
+# works without GNU time), CPU_S and RSS_MB (or "n/a"), and TIMED_OUT. Returns the exit status.
 measure_resources() {
-    local cmd="$1" tv="$2" outlog="$3"
-    CPU_S="n/a"; RSS_MB="n/a"
+    local cmd="$1" tv="$2" outlog="$3" status=0 t0 t1
+    CPU_S="n/a"; RSS_MB="n/a"; TIMED_OUT=0
+    t0=$(date +%s.%N)
     if [[ $HAVE_TIME == 1 ]]; then
-        local status=0
-        "$TIME_BIN" -v -o "$tv" bash -c "$cmd" >"$outlog" 2>&1 || status=$?
-        # bash -c adds one tiny process; the tool is the largest, and time -v sums children's CPU.
+        # time -v sums the CPU of all waited-for descendants (timeout, bash -c, the tool) and
+        # reports the largest one's peak RSS, which is the tool's.
+        "$TIME_BIN" -v -o "$tv" "${TIMEOUT[@]}" bash -c "$cmd" >"$outlog" 2>&1 || status=$?
+    else
+        "${TIMEOUT[@]}" bash -c "$cmd" >"$outlog" 2>&1 || status=$?
+    fi
+    t1=$(date +%s.%N)
+    WALL_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b-a}')
+    # 124 is timeout's own status; 137 after its KILL (also an OOM kill, hence the clock check).
+    if ((status != 0)) && awk -v w="$WALL_S" -v l="$LIMIT" 'BEGIN {exit !(w >= l)}'; then
+        TIMED_OUT=1
+    fi
+    if [[ $HAVE_TIME == 1 && $status == 0 ]]; then
         CPU_S=$(awk -F': ' '/User time \(seconds\)/ {u=$2} /System time \(seconds\)/ {s=$2} END {printf "%.2f", u+s}' "$tv")
         RSS_MB=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$tv")
-        return $status
-    else
-        bash -c "$cmd" >"$outlog" 2>&1
+    fi
+    return $status
+}
+
+# Runs serve_latency.py on an opsbook corpus and appends one row to $SERVE_ROWS.
+measure_serve() {
+    local n="$1" dir="$2" json="$WORK/$n/serve.json" status=0
+    log "$n pages: preview server, $SERVE_ROUNDS edit(s) (serve_latency.py)"
+    # The script has its own time-outs (first build: --limit; each edit: 120 s); this is a backstop.
+    timeout --kill-after=30 $((LIMIT + SERVE_ROUNDS * 130 + 60)) \
+        python3 "$SERVE_SCRIPT" "$dir" --bin "$OPSBOOK" --rounds "$SERVE_ROUNDS" \
+        --startup-timeout "$LIMIT" --json "$json" --log "$WORK/$n/serve.log" \
+        >"$WORK/$n/serve.out" 2>&1 || status=$?
+    if [[ ! -s $json ]]; then
+        NOTES+=("preview server, $n pages: serve_latency.py failed (status $status): $(grep -v '^ *$' "$WORK/$n/serve.out" | tail -1 | cut -c1-300)")
+        printf '%s\tfailed\n' "$n" >>"$SERVE_ROWS"
+        return
+    fi
+    python3 - "$json" >>"$SERVE_ROWS" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d["summary"]
+ms = lambda x, k: "n/a" if x is None else "%.0f" % (x[k] * 1000)
+mb = lambda kb: "n/a" if kb is None else "%.1f" % (kb / 1024)
+print("\t".join([str(d["pages"]), "ok", "%.1f" % d["startup_s"],
+                 ms(s["reload_s"], "median"), ms(s["reload_s"], "p90"), ms(s["reload_s"], "max"),
+                 ms(s["visible_s"], "median"), ms(s["visible_s"], "p90"), ms(s["visible_s"], "max"),
+                 mb(d.get("rss_kb")), mb(d.get("hwm_kb")), str(len(d["rounds"])), d["page_file"]]))
+PY
+    if ((status != 0)); then
+        NOTES+=("preview server, $n pages: serve_latency.py exited with status $status: $(grep -v '^ *$' "$WORK/$n/serve.out" | tail -1 | cut -c1-300)")
     fi
 }
 
 # --- the run ----------------------------------------------------------------------------
-ROWS="$WORK/rows.tsv"        # n, tool, wall, cpu, rss, out_bytes, files, status
+ROWS="$WORK/rows.tsv"        # n, tool, wall (or what happened), cpu, rss, out_mb, files, status
 SEARCH="$WORK/search.tsv"    # n, tool, what, bytes, gzip_bytes, detail
+SERVE_ROWS="$WORK/serve.tsv" # n, status, startup, reload median/p90/max, visible median/p90/max, rss, hwm, rounds, page
 CMDS="$WORK/commands.txt"
-: >"$ROWS"; : >"$SEARCH"; : >"$CMDS"
+: >"$ROWS"; : >"$SEARCH"; : >"$SERVE_ROWS"; : >"$CMDS"
 NOTES=()
+declare -A DNF=()            # tool -> page count at which it ran out of time
 
 if [[ $QUICK == 1 ]]; then
     TOOLS=(opsbook-plain opsbook)
 else
     TOOLS=(opsbook-plain opsbook hugo mdbook)
 fi
+have_tool() {
+    case "$1" in
+        hugo) [[ $HAVE_HUGO == 1 ]] ;;
+        mdbook) [[ $HAVE_MDBOOK == 1 ]] ;;
+        *) true ;;
+    esac
+}
+
+# Fail now, not hours in: the largest single corpus and output (everything, with KEEP=1).
+need_max=0; need_all=0; need_what=""
+for n in "${PAGE_COUNTS[@]}"; do
+    for tool in "${TOOLS[@]}"; do
+        have_tool "$tool" || continue
+        b=$(need_bytes "$n" "$tool")
+        need_all=$((need_all + b))
+        if ((b > need_max)); then need_max=$b; need_what="the $n-page $tool corpus and output"; fi
+    done
+done
+if [[ ${KEEP:-0} == 1 ]]; then
+    check_disk "$need_all" "KEEP=1 with all corpora and outputs"
+else
+    check_disk "$need_max" "$need_what"
+fi
 
 echo "python3 $GEN --tool TOOL --pages N --out CORPUS   # TOOL in ${TOOLS[*]}" >>"$CMDS"
 
 for n in "${PAGE_COUNTS[@]}"; do
+    runs=$(runs_for "$n")
+    mkdir -p "$WORK/$n"
     for tool in "${TOOLS[@]}"; do
+        have_tool "$tool" || continue
         case "$tool" in
-            hugo) [[ $HAVE_HUGO == 1 ]] || continue ;;
-            mdbook) [[ $HAVE_MDBOOK == 1 ]] || continue ;;
+            opsbook-plain) label="opsbook (plain)" ;;
+            opsbook) label="opsbook (schema)" ;;
+            *) label="$tool" ;;
         esac
+        # Out of time on a smaller corpus: a larger one would only burn another --limit.
+        if [[ -n ${DNF[$tool]:-} ]]; then
+            printf '%s\t%s\tnot run (did not finish %s pages in %s)\t\t\t\t\tskipped\n' \
+                "$n" "$label" "${DNF[$tool]}" "$LIMIT_TEXT" >>"$ROWS"
+            continue
+        fi
         dir="$WORK/$n/$tool"
+        check_disk "$(need_bytes "$n" "$tool")" "the $n-page $tool corpus and output"
         log "$n pages, $tool: generating"
         python3 "$GEN" --tool "$tool" --pages "$n" --out "$dir" >/dev/null
 
@@ -165,37 +306,44 @@ for n in "${PAGE_COUNTS[@]}"; do
             opsbook-plain|opsbook)
                 output="$dir/public"
                 prepare="rm -rf $(q "$output") && sync"
-                cmd="$(q "$OPSBOOK") build --root $(q "$dir") --out $(q "$output")"
-                label="opsbook ($([[ $tool == opsbook ]] && echo schema || echo plain))" ;;
+                cmd="$(q "$OPSBOOK") build --root $(q "$dir") --out $(q "$output")" ;;
             hugo)
                 output="$dir/public"
                 prepare="rm -rf $(q "$output") $(q "$dir/resources") && sync"
-                cmd="hugo --quiet --source $(q "$dir")"
-                label="hugo" ;;
+                cmd="hugo --quiet --source $(q "$dir")" ;;
             mdbook)
                 output="$dir/book"
                 prepare="rm -rf $(q "$output") && sync"
-                cmd="mdbook build $(q "$dir")"
-                label="mdbook" ;;
+                cmd="mdbook build $(q "$dir")" ;;
         esac
         if [[ $n == "${PAGE_COUNTS[0]}" ]]; then
             printf '%-18s prepare: %s\n%-18s build:   %s\n' "$label" "${prepare//$WORK/\$WORK}" "" "${cmd//$WORK/\$WORK}" >>"$CMDS"
         fi
 
-        log "$n pages, $label: /usr/bin/time -v run"
+        log "$n pages, $label: /usr/bin/time -v run (limit $LIMIT_TEXT)"
         bash -c "$prepare"
         if ! measure_resources "$cmd" "$dir.time" "$dir.log"; then
-            log "$label FAILED on the $n-page corpus (last lines of its output below); row skipped"
-            tail -5 "$dir.log" | sed 's/^/    /' >&2
-            NOTES+=("$label failed on the $n-page corpus: $(tail -1 "$dir.log" | cut -c1-300)")
-            printf '%s\t%s\tfailed\t\t\t\t\tfailed\n' "$n" "$label" >>"$ROWS"
+            if [[ $TIMED_OUT == 1 ]]; then
+                log "$label did not finish the $n-page corpus in $LIMIT_TEXT; killed, row has no numbers"
+                NOTES+=("$label did not finish the $n-page corpus within the --limit of $LIMIT_TEXT: it was killed, no numbers are given, and it is not tried on larger corpora")
+                printf '%s\t%s\tdid not finish in %s\t\t\t\t\ttimeout\n' "$n" "$label" "$LIMIT_TEXT" >>"$ROWS"
+                DNF[$tool]=$n
+            else
+                log "$label FAILED on the $n-page corpus (last lines of its output below); row skipped"
+                tail -5 "$dir.log" | sed 's/^/    /' >&2
+                NOTES+=("$label failed on the $n-page corpus: $(tail -1 "$dir.log" | cut -c1-300)")
+                printf '%s\t%s\tfailed\t\t\t\t\tfailed\n' "$n" "$label" >>"$ROWS"
+            fi
+            [[ ${KEEP:-0} == 1 ]] || rm -rf "$dir"
             continue
         fi
         if [[ ! -d $output ]]; then
             NOTES+=("$label wrote no $(basename "$output")/ folder for $n pages")
             printf '%s\t%s\tfailed\t\t\t\t\tfailed\n' "$n" "$label" >>"$ROWS"
+            [[ ${KEEP:-0} == 1 ]] || rm -rf "$dir"
             continue
         fi
+        first_wall=$WALL_S
         out_bytes=$(du -sb "$output" | cut -f1)
         files=$(find "$output" -type f | wc -l)
         if [[ $tool == opsbook* ]]; then
@@ -228,23 +376,61 @@ for n in "${PAGE_COUNTS[@]}"; do
             fi
         fi
 
-        log "$n pages, $label: wall time, $RUNS run(s)"
-        if ! wall=$(measure_wall "$label" "$prepare" "$cmd" "$dir.hyperfine.json"); then
-            NOTES+=("$label: timing runs failed on the $n-page corpus")
-            wall="failed"
+        # Below LARGE: the median of $runs hyperfine runs, after the /usr/bin/time run above.
+        # From LARGE on, that run is the first sample (one build of 100,000 pages can take many
+        # minutes) and hyperfine adds only $runs - 1 more.
+        status="ok"
+        if ((n >= LARGE)); then extra=$((runs - 1)); samples="$first_wall"; else extra=$runs; samples=""; fi
+        if ((extra > 0)); then
+            log "$n pages, $label: wall time, $extra run(s)"
+            rc=0
+            more=$(measure_wall "$label" "$prepare" "$cmd" "$dir.hyperfine.json" "$extra") || rc=$?
+            if ((rc == 124)); then
+                NOTES+=("$label: a timing run of the $n-page corpus did not finish within the --limit of $LIMIT_TEXT (the /usr/bin/time run did; CPU, RSS and output are from it); it is not tried on larger corpora")
+                status="timeout"; wall="did not finish in $LIMIT_TEXT"
+                DNF[$tool]=$n
+            elif ((rc != 0)); then
+                NOTES+=("$label: timing runs failed on the $n-page corpus")
+                status="failed"; wall="failed"
+            else
+                samples=$(printf '%s\n%s\n' "$samples" "$more" | { grep -v '^$' || true; })
+            fi
         fi
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\tok\n' "$n" "$label" "$wall" "$CPU_S" "$RSS_MB" \
-            "$(mb "$out_bytes")" "$files" >>"$ROWS"
+        [[ $status == ok ]] && wall=$(printf '%s\n' "$samples" | median)
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "$wall" "$CPU_S" "$RSS_MB" \
+            "$(mb "$out_bytes")" "$files" "$status" >>"$ROWS"
         log "$n pages, $label: wall ${wall}s, CPU ${CPU_S}s, RSS ${RSS_MB} MB, $(mb "$out_bytes") MB in $files files"
+
+        # The preview server keeps its output in memory: only the sources are needed from here.
+        [[ ${KEEP:-0} == 1 ]] || rm -rf "$output"
+        if [[ $SERVE == 1 && $tool == opsbook-plain ]]; then
+            measure_serve "$n" "$dir"
+        fi
+        # Free the disk for the next corpus (100,000 pages of mdBook output are several GB).
+        [[ ${KEEP:-0} == 1 ]] || rm -rf "$dir"
     done
+    if [[ $SERVE == 1 ]] && ! awk -F'\t' -v n="$n" '$1 == n {found = 1} END {exit !found}' "$SERVE_ROWS"; then
+        printf '%s\tnot measured: no opsbook (plain) build\n' "$n" >>"$SERVE_ROWS"
+    fi
 done
+below=""
+((${PAGE_COUNTS[-1]} < LARGE)) || below=" (below $LARGE pages)"
 if [[ $HAVE_HYPERFINE == 1 ]]; then
-    echo "wall time: hyperfine --runs $RUNS --prepare PREPARE --export-json FILE BUILD" >>"$CMDS"
+    echo "wall time$below: hyperfine --runs $RUNS --prepare PREPARE --export-json FILE 'timeout $LIMIT BUILD'" >>"$CMDS"
 else
-    echo "wall time: a shell loop of $RUNS runs of PREPARE; date; BUILD; date (hyperfine missing)" >>"$CMDS"
+    echo "wall time$below: a shell loop of $RUNS runs of PREPARE; date; timeout $LIMIT BUILD; date (hyperfine missing)" >>"$CMDS"
 fi
-echo "CPU and peak RSS: /usr/bin/time -v bash -c BUILD (one run, after PREPARE)" >>"$CMDS"
+echo "CPU and peak RSS: /usr/bin/time -v timeout $LIMIT bash -c BUILD (one run, after PREPARE)" >>"$CMDS"
+for n in "${PAGE_COUNTS[@]}"; do
+    if ((n >= LARGE)); then
+        echo "from $LARGE pages: $RUNS_LARGE build(s) per tool; the /usr/bin/time run is the first wall-time sample" >>"$CMDS"
+        break
+    fi
+done
 echo "output: du -sb OUTPUT; find OUTPUT -type f | wc -l" >>"$CMDS"
+if [[ $SERVE == 1 ]]; then
+    echo "preview server: python3 benches/serve_latency.py \$WORK/N/opsbook-plain --bin OPSBOOK --rounds $SERVE_ROUNDS --json FILE" >>"$CMDS"
+fi
 
 # --- tables -----------------------------------------------------------------------------
 # One markdown table for page count $1.
@@ -253,20 +439,52 @@ table() {
     echo "| tool | wall (median, s) | CPU (s) | peak RSS (MB) | output (MB) | files | vs Hugo |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' -v n="$n" '
-        $1 == n && $2 == "hugo" && $3 != "failed" { hugo = $3 }
+        $1 == n && $2 == "hugo" && $8 == "ok" { hugo = $3 }
         { rows[NR] = $0 }
         END {
             for (i = 1; i <= NR; i++) {
                 split(rows[i], f, "\t")
                 if (f[1] != n) continue
-                if (f[8] == "failed" || f[3] == "failed") {
-                    printf "| %s | failed | %s | %s | %s | %s | |\n", f[2], f[4], f[5], f[6], f[7]
+                # failed, timeout, skipped: the wall column says what happened, no number.
+                if (f[8] != "ok") {
+                    printf "| %s | %s | %s | %s | %s | %s | |\n", f[2], f[3], f[4], f[5], f[6], f[7]
                     continue
                 }
                 ratio = (hugo > 0) ? sprintf("%.2fx", f[3] / hugo) : "n/a"
                 printf "| %s | %.3f | %s | %s | %s | %s | %s |\n", f[2], f[3], f[4], f[5], f[6], f[7], ratio
             }
         }' "$ROWS"
+}
+
+# How the numbers of page count $1 were taken (they differ from LARGE on).
+method() {
+    local n="$1" r
+    r=$(runs_for "$n")
+    if ((n < LARGE)); then
+        echo "Wall: median of $r hyperfine run(s); CPU and peak RSS: one more build under /usr/bin/time -v."
+    elif ((r == 1)); then
+        echo "One build per tool: wall, CPU and peak RSS all come from the same /usr/bin/time -v run."
+    else
+        echo "$r builds per tool: wall is the median of the /usr/bin/time -v run and $((r - 1)) hyperfine run(s); CPU and peak RSS from the first."
+    fi
+}
+
+# The preview server's edit-to-reload latency, one row per page count.
+serve_table() {
+    echo "| pages | first build served (s) | reload median (ms) | reload p90 | reload max | visible median (ms) | visible p90 | visible max | server RSS (MB) | server peak RSS (MB) |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' '
+        $2 != "ok" { printf "| %s | %s | | | | | | | | |\n", $1, $2; next }
+        { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$SERVE_ROWS"
+}
+serve_intro() {
+    local page
+    page=$(awk -F'\t' '$2 == "ok" {print $13; exit}' "$SERVE_ROWS")
+    echo "\`benches/serve_latency.py\` on the opsbook (plain) corpus: $SERVE_ROUNDS edits, each appending"
+    echo "one word to one page's markdown file${page:+ (content/$page)} while a long-poll for that"
+    echo "page waits. Times run from just before the write until the long-poll answers \"reload\""
+    echo "and until a GET after that answer shows the word. RSS is the server's after the edits;"
+    echo "peak RSS includes its first build."
 }
 
 search_table() {
@@ -290,6 +508,12 @@ if [[ $QUICK == 1 ]]; then
     echo
     search_table "${PAGE_COUNTS[0]}"
     echo
+    if [[ $SERVE == 1 ]]; then
+        serve_intro
+        echo
+        serve_table
+        echo
+    fi
     for note in "${NOTES[@]+"${NOTES[@]}"}"; do echo "- $note"; done
     exit 0
 fi
@@ -302,7 +526,7 @@ mkdir -p "$(dirname "$OUT")"
 {
     echo "# opsbook build benchmark"
     echo
-    echo "Generated by \`benches/bench.sh --pages $PAGES --runs $RUNS\` (see benches/README.md for how to read it)."
+    echo "Generated by \`benches/bench.sh${ARGS:+ $ARGS}\` (see benches/README.md for how to read it)."
     echo "Timings describe this machine at this moment; they are never asserted by the tests."
     echo
     echo "## Machine"
@@ -328,12 +552,22 @@ mkdir -p "$(dirname "$OUT")"
         echo
         echo "## $(printf "%'d" "$n" 2>/dev/null || echo "$n") pages"
         echo
+        method "$n"
+        echo
         table "$n"
         echo
         echo "Search index: mdBook's one index file against opsbook's pagefind/ folder (loaded in chunks)."
         echo
         search_table "$n"
     done
+    if [[ $SERVE == 1 ]]; then
+        echo
+        echo "## Preview server: edit to reload"
+        echo
+        serve_intro
+        echo
+        serve_table
+    fi
     if [[ ${#NOTES[@]} -gt 0 || ${#MISSING[@]} -gt 0 ]]; then
         echo
         echo "## Notes"
