@@ -102,6 +102,9 @@ pub struct ParseCache {
         ),
     >,
     files: source::FileCache,
+    /// The theme's templates and their compiled form: compiling takes longer than the rest of
+    /// a small rebuild.
+    templates: Option<(Vec<theme::ThemeFile>, std::sync::Arc<render::Renderer>)>,
     /// A one-shot build keeps nothing: there is no second build to reuse it.
     off: bool,
 }
@@ -200,12 +203,27 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
     }
     sort_diagnostics(&mut warnings);
     let started = Instant::now();
-    let plan = render::Plan::new(render::Inputs {
-        site: &site,
-        graph: &graph,
-        theme: &sources.theme,
-        assets: &sources.assets,
-    })?;
+    let renderer = match &cache.templates {
+        Some((files, renderer)) if *files == sources.theme.templates => renderer.clone(),
+        _ => {
+            let renderer = std::sync::Arc::new(render::Renderer::new(&sources.theme)?);
+            if !cache.off {
+                cache.templates = Some((sources.theme.templates.clone(), renderer.clone()));
+            }
+            renderer
+        }
+    };
+    timings.push(("templates", started.elapsed()));
+    let started = Instant::now();
+    let plan = render::Plan::new(
+        render::Inputs {
+            site: &site,
+            graph: &graph,
+            theme: &sources.theme,
+            assets: &sources.assets,
+        },
+        renderer,
+    )?;
     timings.push(("plan", started.elapsed()));
     Ok(Validated {
         site,
@@ -285,6 +303,7 @@ pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
     let staging = output::Staging::beside(out)?;
     let started = Instant::now();
     validated.render_all(&|path, bytes| staging.write(path, &bytes))?;
+    let documents = validated.plan.document_paths();
     let Validated {
         site,
         warnings,
@@ -294,16 +313,18 @@ pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
     timings.push(("render + write", started.elapsed()));
     let pages = site.records.len();
     let language = site.config.language.clone();
+    let per_index = site.config.search.pages_per_index;
     drop(site);
     if options.search == Search::Index {
         let started = Instant::now();
-        let files = search::build_index(staging.path(), &language)?;
+        search::build_indexes(
+            staging.path(),
+            &documents,
+            per_index,
+            &language,
+            &mut |path, bytes| staging.write(&path, &bytes),
+        )?;
         timings.push(("search index", started.elapsed()));
-        let started = Instant::now();
-        files
-            .par_iter()
-            .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
-        timings.push(("search write", started.elapsed()));
     }
     let (files, bytes) = (staging.files(), staging.bytes());
     let started = Instant::now();

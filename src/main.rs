@@ -39,6 +39,9 @@ enum Command {
         /// Include documents marked `draft = true`.
         #[arg(long)]
         drafts: bool,
+        /// Leave out the search index (a quicker build, for link checks and previews).
+        #[arg(long)]
+        no_search: bool,
     },
     /// Build, serve on 127.0.0.1, rebuild on every change and reload open pages.
     Serve {
@@ -115,10 +118,18 @@ fn main() -> ExitCode {
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     match cli.command {
-        Command::Build { root, out, drafts } => {
+        Command::Build {
+            root,
+            out,
+            drafts,
+            no_search,
+        } => {
             let started = Instant::now();
             let out = out.unwrap_or_else(|| root.join("public"));
             let mut options = BuildOptions::new(&root);
+            if no_search {
+                options.search = opsbook::Search::Skip;
+            }
             options.drafts = if drafts {
                 Drafts::Include
             } else {

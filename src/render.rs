@@ -4,6 +4,7 @@
 //! HTML this module produced itself.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -103,6 +104,8 @@ struct SiteView {
     nav: Vec<LinkView>,
     drafts: bool,
     today: String,
+    /// How many search indexes the browser merges (see `search::build_indexes`).
+    search_indexes: usize,
 }
 
 #[derive(Serialize, Clone)]
@@ -835,7 +838,7 @@ enum Job {
 /// build renders them all, in parallel and straight to disk; the preview server renders only
 /// the ones a browser asks for.
 pub struct Plan {
-    renderer: Renderer,
+    renderer: Arc<Renderer>,
     catalog: Catalog,
     site_view: SiteView,
     /// Output path (`a/b/index.html`) -> what makes it.
@@ -855,14 +858,14 @@ pub struct Inputs<'a> {
 }
 
 impl Plan {
-    pub fn new(inputs: Inputs<'_>) -> Result<Plan, Error> {
+    /// `renderer`: the theme's compiled templates (see `Renderer::new`).
+    pub fn new(inputs: Inputs<'_>, renderer: Arc<Renderer>) -> Result<Plan, Error> {
         let Inputs {
             site,
             theme,
             assets,
             ..
         } = inputs;
-        let renderer = Renderer::new(theme)?;
         let catalog = Catalog::new(site);
         let mut jobs: BTreeMap<String, Job> = BTreeMap::new();
         for (i, r) in site.records.iter().enumerate() {
@@ -927,6 +930,12 @@ impl Plan {
             nav: ctx.nav(),
             drafts: site.drafts == Drafts::Include,
             today: site.today.to_string(),
+            search_indexes: crate::search::index_count(
+                jobs.values()
+                    .filter(|j| matches!(j, Job::Document(_)))
+                    .count(),
+                site.config.search.pages_per_index,
+            ),
         };
         Ok(Plan {
             renderer,
@@ -934,6 +943,15 @@ impl Plan {
             site_view,
             jobs,
         })
+    }
+
+    /// Output paths of the documents' pages, in order: what the search index covers.
+    pub fn document_paths(&self) -> Vec<String> {
+        self.jobs
+            .iter()
+            .filter(|(_, job)| matches!(job, Job::Document(_)))
+            .map(|(path, _)| path.clone())
+            .collect()
     }
 
     /// Every output path, in order.
@@ -1043,7 +1061,7 @@ impl Plan {
 
 /// Renders every page of `site` into memory (tests and tools; builds stream with `Plan`).
 pub fn render_site(inputs: Inputs<'_>) -> Result<OutputTree, Error> {
-    let plan = Plan::new(inputs)?;
+    let plan = Plan::new(inputs, Arc::new(Renderer::new(inputs.theme)?))?;
     let tree = std::sync::Mutex::new(OutputTree::default());
     plan.render_all(inputs, &|path, bytes| {
         tree.lock()

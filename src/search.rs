@@ -26,8 +26,66 @@ pub const FACETS: &[(&str, &str)] = &[
     ("status", "Status"),
 ];
 
-/// Output folder of the index, under the site root.
+/// Output folder of the (first) index, under the site root.
 pub const BUNDLE_DIR: &str = "pagefind";
+
+/// Output folder of index `k` (from 0): `pagefind`, `pagefind-2`, `pagefind-3`, ...
+pub fn bundle_dir(k: usize) -> String {
+    if k == 0 {
+        BUNDLE_DIR.to_string()
+    } else {
+        format!("{BUNDLE_DIR}-{}", k + 1)
+    }
+}
+
+/// How many indexes `documents` documents get, at most `per_index` in each.
+pub fn index_count(documents: usize, per_index: usize) -> usize {
+    documents.div_ceil(per_index.max(1)).max(1)
+}
+
+/// Indexes the site written in `root`, whose document pages are `documents` (output paths, in
+/// order), and hands each index file to `emit` as (path under the output root, bytes).
+///
+/// Up to `per_index` documents share one index. Larger sites get several, built one after the
+/// other so that Pagefind, which keeps a whole index in memory, never holds more than one:
+/// each is built from a scratch folder of hard links to its pages (no page is copied).
+pub fn build_indexes(
+    root: &Path,
+    documents: &[String],
+    per_index: usize,
+    language: &str,
+    emit: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    use rayon::prelude::*;
+    let per_index = per_index.max(1);
+    if index_count(documents.len(), per_index) == 1 {
+        for (path, bytes) in build_index(root, language, BUNDLE_DIR)? {
+            emit(path, bytes)?;
+        }
+        return Ok(());
+    }
+    let scratch_parent = root.parent().unwrap_or(root);
+    for (k, chunk) in documents.chunks(per_index).enumerate() {
+        let scratch = tempfile::Builder::new()
+            .prefix(".opsbook-index-")
+            .tempdir_in(scratch_parent)
+            .map_err(|e| Error::io(scratch_parent, e))?;
+        chunk.par_iter().try_for_each(|page| {
+            let (from, to) = (root.join(page), scratch.path().join(page));
+            if let Some(dir) = to.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            // A copy where hard links are not supported.
+            std::fs::hard_link(&from, &to)
+                .or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
+                .map_err(|e| Error::io(&to, e))
+        })?;
+        for (path, bytes) in build_index(scratch.path(), language, &bundle_dir(k))? {
+            emit(path, bytes)?;
+        }
+    }
+    Ok(())
+}
 
 /// The facets a document is filed under, by facet name.
 pub fn facets(site: &Site, i: usize) -> BTreeMap<&'static str, Vec<String>> {
@@ -101,13 +159,13 @@ pub fn page_attributes(site: &Site, i: usize) -> Vec<(&'static str, String)> {
 }
 
 /// Indexes the built pages in `dir` and returns the index's files as (path under the output
-/// root, bytes). Only pages whose theme marks a `data-pagefind-body` are indexed: documents, not
+/// root, in folder `bundle`, bytes). Only pages whose theme marks a `data-pagefind-body` are indexed: documents, not
 /// listings.
 ///
 /// The pages are read back from disk because Pagefind's folder indexer is the one that parses
 /// on every core; its in-memory `add_html_file` works one page at a time and looks each URL up
 /// in a list, which is quadratic in the page count.
-pub fn build_index(dir: &Path, language: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
+fn build_index(dir: &Path, language: &str, bundle: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -136,7 +194,7 @@ pub fn build_index(dir: &Path, language: &str) -> Result<Vec<(String, Vec<u8>)>,
                     .to_string();
                 // opsbook has its own search UI; Pagefind's prebuilt UIs are not shipped.
                 let unused = name.contains("-ui.") || name == "pagefind-highlight.js";
-                (!unused).then(|| (format!("{BUNDLE_DIR}/{name}"), f.contents))
+                (!unused).then(|| (format!("{bundle}/{name}"), f.contents))
             })
             .collect())
     })

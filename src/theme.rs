@@ -10,7 +10,7 @@ use crate::diagnostic::display_path;
 use crate::error::Error;
 
 /// One theme file: its name (`page.html`, `style.css`) and contents.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThemeFile {
     /// Where it came from, for error messages: `templates/page.html`, or `built-in theme: page.html`.
     pub origin: String,

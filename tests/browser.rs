@@ -80,14 +80,25 @@ fn search_finds_filters_restores_and_never_shows_drafts() {
     if !tools_ready() {
         return;
     }
-    let site = TestSite::fixture("basic");
-    let server = Server::start_with(&site, &["--no-drafts"]);
-    // The index is built after the pages; wait for it.
-    server.wait_for("/pagefind/pagefind-entry.json", "\"languages\"");
-    node(
-        "search.mjs",
-        &[&format!("http://127.0.0.1:{}", server.port)],
-    );
+    // One index, and the same site split into several that the browser searches together.
+    for split in [false, true] {
+        let site = TestSite::fixture("basic");
+        if split {
+            let config = std::fs::read_to_string(site.root().join("opsbook.toml")).unwrap();
+            site.write(
+                "opsbook.toml",
+                &format!("{config}\n[search]\npages_per_index = 3\n"),
+            );
+        }
+        let server = Server::start_with(&site, &["--no-drafts"]);
+        // The index is built after the pages; wait for it.
+        let last = if split { "/pagefind-2/" } else { "/pagefind/" };
+        server.wait_for(&format!("{last}pagefind-entry.json"), "\"languages\"");
+        node(
+            "search.mjs",
+            &[&format!("http://127.0.0.1:{}", server.port)],
+        );
+    }
 }
 
 /// axe-core finds no serious or critical problem on the pages a new hire meets first, in

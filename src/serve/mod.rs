@@ -324,7 +324,19 @@ fn search_index(live: &LiveSite) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let staging = crate::output::Staging::beside(&dir.path().join("site"))?;
     live.validated
         .render_all(&|path, bytes| staging.write(path, &bytes))?;
-    crate::search::build_index(staging.path(), &live.validated.site.config.language)
+    let config = &live.validated.site.config;
+    let mut files = Vec::new();
+    crate::search::build_indexes(
+        staging.path(),
+        &live.validated.plan().document_paths(),
+        config.search.pages_per_index,
+        &config.language,
+        &mut |path, bytes| {
+            files.push((path, bytes));
+            Ok(())
+        },
+    )?;
+    Ok(files)
 }
 
 fn ms(d: Duration) -> f64 {

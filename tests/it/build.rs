@@ -361,3 +361,51 @@ fn a_killed_build_leaves_the_previous_output_complete() {
         }
     }
 }
+
+/// A site larger than `search.pages_per_index` gets several search indexes, each covering its
+/// share of the documents once, and its pages tell the browser how many to merge.
+#[test]
+fn a_large_site_is_indexed_in_several_parts() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_success();
+    let one: Vec<_> = files(&site.out().join("pagefind/fragment"));
+    let config = std::fs::read_to_string(site.root().join("opsbook.toml")).unwrap();
+    site.write(
+        "opsbook.toml",
+        &format!("{config}\n[search]\npages_per_index = 2\n"),
+    );
+    site.build().assert_success();
+    let out = site.out();
+    let mut parts = 0;
+    let mut fragments = 0;
+    while out
+        .join(opsbook::search::bundle_dir(parts))
+        .join("pagefind-entry.json")
+        .is_file()
+    {
+        fragments += files(
+            &out.join(opsbook::search::bundle_dir(parts))
+                .join("fragment"),
+        )
+        .len();
+        parts += 1;
+    }
+    assert!(parts >= 3, "{parts} index(es)");
+    assert_eq!(
+        fragments,
+        one.len(),
+        "every indexed page is in exactly one part, as in the single index"
+    );
+    assert!(
+        site.page("/guides/plain/")
+            .contains(&format!("data-search-indexes=\"{parts}\"")),
+        "pages tell the browser how many indexes to merge"
+    );
+    assert!(!out.join(opsbook::search::bundle_dir(parts)).exists());
+    let leftovers: Vec<_> = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".opsbook"))
+        .collect();
+    assert!(leftovers.is_empty(), "scratch folders are removed");
+}

@@ -4,6 +4,8 @@
 (function () {
   "use strict";
   var base = document.documentElement.dataset.base || "";
+  // A large archive has several indexes (pagefind/, pagefind-2/, ...), searched together.
+  var indexes = Number(document.documentElement.dataset.searchIndexes) || 1;
   var pagefind = null;
   var loading = null;
   var FACETS = ["kind", "team", "severity", "year", "status"];
@@ -13,6 +15,12 @@
     if (!loading) {
       loading = import(base + "/pagefind/pagefind.js").then(function (pf) {
         return Promise.resolve(pf.options({ baseUrl: base + "/" })).then(function () {
+          var merges = [];
+          for (var k = 2; k <= indexes; k++) {
+            merges.push(pf.mergeIndex(base + "/pagefind-" + k + "/", { baseUrl: base + "/" }));
+          }
+          return Promise.all(merges);
+        }).then(function () {
           pf.init();
           pagefind = pf;
           return pf;
