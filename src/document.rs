@@ -90,15 +90,23 @@ impl Document {
         if let Some(s) = &self.summary {
             return s.clone();
         }
-        let text = self
-            .markdown
-            .text
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        const MAX_CHARS: usize = 180;
         let title = self.title.as_str();
+        // Only the start of the text is needed (listings show thousands of excerpts): words
+        // until, with the title taken off, more than MAX_CHARS characters are left.
+        let enough = title.len() + 4 * MAX_CHARS;
+        let mut text = String::new();
+        for word in self.markdown.text.split_whitespace() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(word);
+            if text.len() > enough {
+                break;
+            }
+        }
         let text = text.strip_prefix(title).unwrap_or(&text).trim();
-        truncate(text, 180)
+        truncate(text, MAX_CHARS)
     }
 }
 

@@ -49,21 +49,22 @@ impl Index {
             if doc.is_index() {
                 by_path.insert(doc.folder.clone(), i);
             }
-            let mut names = vec![doc.id.clone(), doc.slug.clone()];
-            if let Some(stem) = doc.rel.rsplit('/').next() {
-                names.push(stem.to_string());
-            }
-            names.sort();
-            names.dedup();
-            for name in names {
-                if !doc.is_index() {
-                    by_name.entry(name).or_default().push(i);
+            if !doc.is_index() {
+                let stem = doc.rel.rsplit('/').next().unwrap_or(&doc.rel);
+                let names = [doc.id.as_str(), doc.slug.as_str(), stem];
+                for (n, name) in names.iter().enumerate() {
+                    if !names[..n].contains(name) {
+                        by_name.entry((*name).to_string()).or_default().push(i);
+                    }
                 }
             }
             urls.insert(doc.url.clone());
+            // Folder URLs, up to the first one already known (its parents are known too).
             let mut folder = doc.url.trim_end_matches('/');
             while let Some((parent, _)) = folder.rsplit_once('/') {
-                urls.insert(format!("{parent}/"));
+                if !urls.insert(format!("{parent}/")) {
+                    break;
+                }
                 folder = parent;
             }
         }
