@@ -23,7 +23,7 @@ ARGS="$*"
 PAGES="1000,10000"
 RUNS=3
 RUNS_LARGE=1
-LARGE=100000          # page counts from here on use --runs-large
+LARGE=${LARGE:-100000}  # page counts from here on use --runs-large (env LARGE=10000 for a shorter run)
 LIMIT=1800
 OUT="benches/RESULTS.md"
 QUICK=0
@@ -249,6 +249,7 @@ CMDS="$WORK/commands.txt"
 : >"$ROWS"; : >"$SEARCH"; : >"$SERVE_ROWS"; : >"$CMDS"
 NOTES=()
 declare -A DNF=()            # tool -> page count at which it ran out of time
+declare -A LAST_WALL=() LAST_N=()  # tool -> wall seconds at the largest page count measured so far
 
 if [[ $QUICK == 1 ]]; then
     TOOLS=(opsbook-plain opsbook)
@@ -295,6 +296,14 @@ for n in "${PAGE_COUNTS[@]}"; do
         if [[ -n ${DNF[$tool]:-} ]]; then
             printf '%s\t%s\tnot run (did not finish %s pages in %s)\t\t\t\t\tskipped\n' \
                 "$n" "$label" "${DNF[$tool]}" "$LIMIT_TEXT" >>"$ROWS"
+            continue
+        fi
+        # Build time grows at least linearly with pages: if that alone would pass the limit, a
+        # build would only burn --limit (mdBook grows quadratically here).
+        if [[ -n ${LAST_WALL[$tool]:-} ]] && awk -v w="${LAST_WALL[$tool]}" -v a="${LAST_N[$tool]}" -v b="$n" -v l="$LIMIT" 'BEGIN { exit !(w * b / a > l) }'; then
+            printf '%s\t%s\tnot run (%s s at %s pages: over %s expected)\t\t\t\t\tskipped\n' \
+                "$n" "$label" "${LAST_WALL[$tool]}" "${LAST_N[$tool]}" "$LIMIT_TEXT" >>"$ROWS"
+            NOTES+=("$label was not run on $n pages: it took ${LAST_WALL[$tool]} s on ${LAST_N[$tool]} pages, so even linear growth would exceed the --limit of $LIMIT_TEXT")
             continue
         fi
         dir="$WORK/$n/$tool"
@@ -365,12 +374,14 @@ for n in "${PAGE_COUNTS[@]}"; do
             [[ -z $warn ]] || NOTES+=("mdbook, $n pages, warns: ${warn#*WARN }")
         elif [[ $tool == opsbook* ]]; then
             if [[ -d $output/pagefind ]]; then
-                pf_bytes=$(du -sb "$output/pagefind" | cut -f1)
-                pf_files=$(find "$output/pagefind" -type f | wc -l)
-                read -r big_bytes big_path < <(find "$output/pagefind" -type f -printf '%s %P\n' | sort -n | tail -1)
-                printf '%s\t%s\t%s\t%s\t\t%s\n' "$n" "$label" "pagefind/ (all)" "$pf_bytes" "$pf_files files" >>"$SEARCH"
-                printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "pagefind/ largest file" "$big_bytes" \
-                    "$(gzip -c "$output/pagefind/$big_path" | wc -c)" "$big_path" >>"$SEARCH"
+                # Large sites have several indexes: pagefind/, pagefind-2/, ...
+                parts=$(find "$output" -maxdepth 1 -type d -name 'pagefind*' | wc -l)
+                pf_bytes=$(du -scb "$output"/pagefind* | tail -1 | cut -f1)
+                pf_files=$(find "$output"/pagefind* -type f | wc -l)
+                read -r big_bytes big_path < <(cd "$output" && find pagefind* -type f -printf '%s %p\n' | sort -n | tail -1)
+                printf '%s\t%s\t%s\t%s\t\t%s\n' "$n" "$label" "pagefind*/ (all)" "$pf_bytes" "$pf_files files in $parts index(es)" >>"$SEARCH"
+                printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "pagefind*/ largest file" "$big_bytes" \
+                    "$(gzip -c "$output/$big_path" | wc -c)" "$big_path" >>"$SEARCH"
             else
                 NOTES+=("$label, $n pages: no pagefind/ folder in its output")
             fi
@@ -397,6 +408,7 @@ for n in "${PAGE_COUNTS[@]}"; do
             fi
         fi
         [[ $status == ok ]] && wall=$(printf '%s\n' "$samples" | median)
+        [[ $status == ok ]] && { LAST_WALL[$tool]=$wall; LAST_N[$tool]=$n; }
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "$wall" "$CPU_S" "$RSS_MB" \
             "$(mb "$out_bytes")" "$files" "$status" >>"$ROWS"
         log "$n pages, $label: wall ${wall}s, CPU ${CPU_S}s, RSS ${RSS_MB} MB, $(mb "$out_bytes") MB in $files files"

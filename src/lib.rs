@@ -322,7 +322,11 @@ pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
             &documents,
             per_index,
             &language,
-            &mut |path, bytes| staging.write(&path, &bytes),
+            &mut |files| {
+                files
+                    .par_iter()
+                    .try_for_each(|(path, bytes)| staging.write(path, bytes))
+            },
         )?;
         timings.push(("search index", started.elapsed()));
     }

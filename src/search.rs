@@ -38,13 +38,16 @@ pub fn bundle_dir(k: usize) -> String {
     }
 }
 
+/// The files of one index, as (path under the output root, bytes).
+pub type IndexFiles = Vec<(String, Vec<u8>)>;
+
 /// How many indexes `documents` documents get, at most `per_index` in each.
 pub fn index_count(documents: usize, per_index: usize) -> usize {
     documents.div_ceil(per_index.max(1)).max(1)
 }
 
 /// Indexes the site written in `root`, whose document pages are `documents` (output paths, in
-/// order), and hands each index file to `emit` as (path under the output root, bytes).
+/// order), and hands the files of each index to `emit` as (path under the output root, bytes).
 ///
 /// Up to `per_index` documents share one index. Larger sites get several, built one after the
 /// other so that Pagefind, which keeps a whole index in memory, never holds more than one:
@@ -54,15 +57,12 @@ pub fn build_indexes(
     documents: &[String],
     per_index: usize,
     language: &str,
-    emit: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Error>,
+    emit: &mut dyn FnMut(IndexFiles) -> Result<(), Error>,
 ) -> Result<(), Error> {
     use rayon::prelude::*;
     let per_index = per_index.max(1);
     if index_count(documents.len(), per_index) == 1 {
-        for (path, bytes) in build_index(root, language, BUNDLE_DIR)? {
-            emit(path, bytes)?;
-        }
-        return Ok(());
+        return emit(build_index(root, language, BUNDLE_DIR)?);
     }
     let scratch_parent = root.parent().unwrap_or(root);
     for (k, chunk) in documents.chunks(per_index).enumerate() {
@@ -80,9 +80,7 @@ pub fn build_indexes(
                 .or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
                 .map_err(|e| Error::io(&to, e))
         })?;
-        for (path, bytes) in build_index(scratch.path(), language, &bundle_dir(k))? {
-            emit(path, bytes)?;
-        }
+        emit(build_index(scratch.path(), language, &bundle_dir(k))?)?;
     }
     Ok(())
 }
@@ -165,7 +163,7 @@ pub fn page_attributes(site: &Site, i: usize) -> Vec<(&'static str, String)> {
 /// The pages are read back from disk because Pagefind's folder indexer is the one that parses
 /// on every core; its in-memory `add_html_file` works one page at a time and looks each URL up
 /// in a list, which is quadratic in the page count.
-fn build_index(dir: &Path, language: &str, bundle: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
+fn build_index(dir: &Path, language: &str, bundle: &str) -> Result<IndexFiles, Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -331,8 +331,8 @@ fn search_index(live: &LiveSite) -> Result<Vec<(String, Vec<u8>)>, Error> {
         &live.validated.plan().document_paths(),
         config.search.pages_per_index,
         &config.language,
-        &mut |path, bytes| {
-            files.push((path, bytes));
+        &mut |part| {
+            files.extend(part);
             Ok(())
         },
     )?;
