@@ -116,6 +116,15 @@ impl ParseCache {
         self.files.edited = paths.map(<[PathBuf]>::to_vec);
     }
 
+    /// About how many bytes the cache holds: the files' text and the parsed documents' HTML and
+    /// plain text (shared with the site being served, not copied).
+    pub fn held_bytes(&self) -> usize {
+        self.entries
+            .values()
+            .map(|(text, _, doc)| text.len() + doc.markdown.html.len() + doc.markdown.text.len())
+            .sum()
+    }
+
     /// A cache that stores nothing, for builds that run once.
     pub fn off() -> ParseCache {
         ParseCache {

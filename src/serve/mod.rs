@@ -219,6 +219,7 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache, edited: Option<&[PathBu
     cache.edited(edited);
     let result = crate::validate_site(&options, cache).map(|v| Arc::new(LiveSite::new(v)));
     let took = started.elapsed();
+    let cache_mb = cache.held_bytes() as f64 / 1e6;
     let mut old_site = None;
     let mut state = shared.lock();
     state.build += 1;
@@ -236,7 +237,7 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache, edited: Option<&[PathBu
                         .iter()
                         .map(|(stage, t)| format!("{stage} {:.1}", ms(*t)))
                         .collect();
-                    format!(" ({} ms)", list.join(", "))
+                    format!(" ({} ms; cache {cache_mb:.0} MB)", list.join(", "))
                 } else {
                     String::new()
                 };
