@@ -6,8 +6,15 @@ import { launch, step, waitFor } from "./common.mjs";
 const base = process.argv[2];
 const context = await launch();
 function fail(message) { throw new Error(message); }
+// What the page said, printed if a step fails: a search that never settles says why here.
+const events = [];
+let page = null;
 try {
-  const page = await context.newPage();
+  page = await context.newPage();
+  page.on("console", (m) => events.push(`console ${m.type()}: ${m.text()}`));
+  page.on("pageerror", (e) => events.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => events.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on("response", (r) => { if (r.status() >= 400) events.push(`HTTP ${r.status()}: ${r.url()}`); });
 
   await page.goto(base + "/guides/plain/");
   await page.keyboard.press("/");
@@ -48,6 +55,13 @@ try {
     if (n !== 0) fail(`the draft is findable by "${q}"`);
   }
   step("a draft's text is not findable");
+} catch (e) {
+  console.log(events.join("\n"));
+  if (page) {
+    const status = await page.locator("#search-status").innerText().catch(() => "(no status)");
+    console.log(`at ${page.url()}, search status: ${status}`);
+  }
+  throw e;
 } finally {
   await context.close();
 }

@@ -10,17 +10,20 @@
   var loading = null;
   var FACETS = ["kind", "team", "severity", "year", "status"];
 
+  function mergeIndex(pf, path) {
+    return function () { return pf.mergeIndex(path, { baseUrl: base + "/" }); };
+  }
+
   function load() {
     if (pagefind) return Promise.resolve(pagefind);
     if (!loading) {
       loading = import(base + "/pagefind/pagefind.js").then(function (pf) {
-        return Promise.resolve(pf.options({ baseUrl: base + "/" })).then(function () {
-          var merges = [];
-          for (var k = 2; k <= indexes; k++) {
-            merges.push(pf.mergeIndex(base + "/pagefind-" + k + "/", { baseUrl: base + "/" }));
-          }
-          return Promise.all(merges);
-        }).then(function () {
+        var ready = Promise.resolve(pf.options({ baseUrl: base + "/" }));
+        // One merge at a time: Pagefind's merges started together can race and never settle.
+        for (var k = 2; k <= indexes; k++) {
+          ready = ready.then(mergeIndex(pf, base + "/pagefind-" + k + "/"));
+        }
+        return ready.then(function () {
           pf.init();
           pagefind = pf;
           return pf;
