@@ -15,6 +15,12 @@ try {
   page.on("pageerror", (e) => events.push(`page error: ${e.message}`));
   page.on("requestfailed", (r) => events.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
   page.on("response", (r) => { if (r.status() >= 400) events.push(`HTTP ${r.status()}: ${r.url()}`); });
+  // Pagefind answers queries from a web worker, whose console the page's listener does not see.
+  page.on("worker", (w) => {
+    events.push(`worker started: ${w.url()}`);
+    w.on("console", (m) => events.push(`worker console ${m.type()}: ${m.text()}`));
+    w.on("close", () => events.push(`worker closed: ${w.url()}`));
+  });
 
   await page.goto(base + "/guides/plain/");
   await page.keyboard.press("/");
