@@ -7,14 +7,14 @@ use time::Date;
 
 use crate::document::Kind;
 use crate::schema::{ActionItem, FieldValue, ItemStatus};
-use crate::site::{Record, Site, Template};
+use crate::site::{DocId, Record, Site, Template};
 
 /// One action item and where it came from.
 #[derive(Debug, Clone)]
 pub struct ActionRow<'a> {
     pub item: &'a ActionItem,
-    /// Index of the review that holds it.
-    pub source: usize,
+    /// The review that holds it.
+    pub source: DocId,
     pub teams: Vec<String>,
     pub overdue: bool,
 }
@@ -22,9 +22,7 @@ pub struct ActionRow<'a> {
 /// Every action item in the site: open ones first (most overdue first), then done and dropped.
 pub fn action_items(site: &Site) -> Vec<ActionRow<'_>> {
     let mut rows: Vec<ActionRow<'_>> = site
-        .records
         .iter()
-        .enumerate()
         .flat_map(|(i, r)| items_of(site, i, r))
         .collect();
     sort_items(&mut rows);
@@ -34,7 +32,7 @@ pub fn action_items(site: &Site) -> Vec<ActionRow<'_>> {
 /// The action items of one document.
 /// An item belongs to its owner's team when the owner is a member of one; otherwise to every
 /// team its review names.
-pub fn items_of<'a>(site: &Site, i: usize, record: &'a Record) -> Vec<ActionRow<'a>> {
+pub fn items_of<'a>(site: &Site, i: DocId, record: &'a Record) -> Vec<ActionRow<'a>> {
     let review_teams = teams_of(record);
     let mut rows = Vec::new();
     for (_, value) in &record.fields.0 {
@@ -126,12 +124,10 @@ pub fn severity_levels(site: &Site) -> Vec<String> {
     levels
 }
 
-/// Indices of every incident review, newest first.
-pub fn incidents(site: &Site) -> Vec<usize> {
-    let mut list: Vec<usize> = site
-        .records
+/// Every incident review, newest first.
+pub fn incidents(site: &Site) -> Vec<DocId> {
+    let mut list: Vec<DocId> = site
         .iter()
-        .enumerate()
         .filter(|(_, r)| {
             r.kind == Kind::Review && site.template_of(r).is_some_and(is_incident_template)
         })
@@ -149,10 +145,17 @@ pub fn string_field<'a>(record: &'a Record, name: &str) -> Option<&'a str> {
     }
 }
 
+/// Where a review stands, from the first of its `status`, `stage` or `outcome` fields.
+pub fn status_of(record: &Record) -> Option<&str> {
+    ["status", "stage", "outcome"]
+        .iter()
+        .find_map(|f| string_field(record, f))
+}
+
 /// Sorts documents newest first; undated ones last, by title.
-pub fn sort_newest_first(site: &Site, list: &mut [usize]) {
+pub fn sort_newest_first(site: &Site, list: &mut [DocId]) {
     list.sort_by(|&a, &b| {
-        let (da, db) = (&site.records[a].doc, &site.records[b].doc);
+        let (da, db) = (&site[a].doc, &site[b].doc);
         db.date.cmp(&da.date).then_with(|| da.title.cmp(&db.title))
     });
 }
@@ -160,12 +163,12 @@ pub fn sort_newest_first(site: &Site, list: &mut [usize]) {
 /// Incident counts per year and severity: (year, counts in `levels` order, total), newest year first.
 pub fn incidents_by_year(
     site: &Site,
-    incidents: &[usize],
+    incidents: &[DocId],
     levels: &[String],
 ) -> Vec<(i32, Vec<usize>, usize)> {
     let mut years: Vec<(i32, Vec<usize>, usize)> = Vec::new();
     for &i in incidents {
-        let record = &site.records[i];
+        let record = &site[i];
         let Some(year) = record.doc.date.map(|d| d.year()) else {
             continue;
         };
@@ -199,21 +202,22 @@ pub struct MetricSeries {
     /// Dated values, oldest first; a later review's value for the same date wins.
     pub points: Vec<(Date, f64)>,
     /// Reviews the values came from.
-    pub sources: Vec<usize>,
+    pub sources: Vec<DocId>,
 }
 
 /// Every metric in the site, by (team, metric name), from fields typed `metrics`: each review
 /// contributes its `series` and its current `value` (dated by the review).
 pub fn metric_series(site: &Site) -> Vec<MetricSeries> {
     use std::collections::BTreeMap;
-    let mut order: Vec<usize> = (0..site.records.len())
-        .filter(|&i| site.records[i].kind == Kind::Review)
+    let mut order: Vec<DocId> = site
+        .ids()
+        .filter(|&i| site[i].kind == Kind::Review)
         .collect();
     // Oldest first, so newer reviews overwrite values and goals.
-    order.sort_by_key(|&i| site.records[i].doc.date);
+    order.sort_by_key(|&i| site[i].doc.date);
     let mut all: BTreeMap<(Option<String>, String), MetricSeries> = BTreeMap::new();
     for i in order {
-        let record = &site.records[i];
+        let record = &site[i];
         let review_teams = teams_of(record);
         for (_, value) in &record.fields.0 {
             let FieldValue::Metrics(metrics) = value else {
@@ -259,17 +263,23 @@ pub fn metric_series(site: &Site) -> Vec<MetricSeries> {
     all.into_values().filter(|s| !s.points.is_empty()).collect()
 }
 
+/// How many incidents of each severity one month had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthCounts {
+    /// `2026-03`.
+    pub month: String,
+    /// (severity, count), in the order of the levels asked for.
+    pub counts: Vec<(String, u32)>,
+}
+
 /// Incidents per month by severity for the `months` months up to the newest incident.
 pub fn incidents_per_month(
     site: &Site,
-    incidents: &[usize],
+    incidents: &[DocId],
     levels: &[String],
     months: usize,
-) -> Vec<crate::chart::Stack> {
-    let dates: Vec<Date> = incidents
-        .iter()
-        .filter_map(|&i| site.records[i].doc.date)
-        .collect();
+) -> Vec<MonthCounts> {
+    let dates: Vec<Date> = incidents.iter().filter_map(|&i| site[i].doc.date).collect();
     let Some(last) = dates.iter().max().copied() else {
         return Vec::new();
     };
@@ -278,10 +288,10 @@ pub fn incidents_per_month(
     let start = end - months as i32 + 1;
     (start..=end)
         .map(|m| {
-            let label = format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
+            let month = format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
             let mut counts = vec![0u32; levels.len()];
             for &i in incidents {
-                let r = &site.records[i];
+                let r = &site[i];
                 if r.doc.date.map(month_index) == Some(m)
                     && let Some(level) =
                         string_field(r, "severity").and_then(|s| levels.iter().position(|l| l == s))
@@ -289,28 +299,59 @@ pub fn incidents_per_month(
                     counts[level] += 1;
                 }
             }
-            crate::chart::Stack {
-                label,
-                segments: levels.iter().cloned().zip(counts).collect(),
+            MonthCounts {
+                month,
+                counts: levels.iter().cloned().zip(counts).collect(),
             }
         })
         .collect()
 }
 
-/// Response times per quarter: (quarter, incidents with timestamps, median minutes to detect,
-/// median minutes to resolve), from datetime fields `started`, `detected` and `resolved`.
-pub fn response_times(
-    site: &Site,
-    incidents: &[usize],
-) -> Vec<(String, usize, Option<i64>, Option<i64>)> {
-    use std::collections::BTreeMap;
-    let at = |i: usize, name: &str| match site.records[i].fields.get(name) {
+/// How long one incident took to be noticed and to be fixed, in whole minutes, from its
+/// `started`, `detected` and `resolved` datetime fields. A span that would be negative is
+/// unknown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResponseTimes {
+    pub to_detect: Option<i64>,
+    pub to_resolve: Option<i64>,
+}
+
+/// When the incident started and its response times; `None` without a `started` datetime.
+pub fn response_times_of(record: &Record) -> Option<(time::OffsetDateTime, ResponseTimes)> {
+    let at = |name: &str| match record.fields.get(name) {
         Some(FieldValue::Datetime(dt)) => Some(*dt),
         _ => None,
     };
+    let started = at("started")?;
+    let minutes = |end: Option<time::OffsetDateTime>| {
+        end.map(|e| (e - started).whole_minutes())
+            .filter(|m| *m >= 0)
+    };
+    Some((
+        started,
+        ResponseTimes {
+            to_detect: minutes(at("detected")),
+            to_resolve: minutes(at("resolved")),
+        },
+    ))
+}
+
+/// Median response times of one quarter's incidents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarterResponse {
+    /// `2026-Q1`.
+    pub quarter: String,
+    /// Incidents with a time to detect or to resolve.
+    pub incidents: usize,
+    pub median: ResponseTimes,
+}
+
+/// Median response times per quarter of the incidents' start, oldest quarter first.
+pub fn response_times(site: &Site, incidents: &[DocId]) -> Vec<QuarterResponse> {
+    use std::collections::BTreeMap;
     let mut quarters: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
     for &i in incidents {
-        let Some(started) = at(i, "started") else {
+        let Some((started, times)) = response_times_of(&site[i]) else {
             continue;
         };
         let q = format!(
@@ -319,18 +360,18 @@ pub fn response_times(
             (u8::from(started.month()) - 1) / 3 + 1
         );
         let entry = quarters.entry(q).or_default();
-        if let Some(d) = at(i, "detected") {
-            entry.0.push((d - started).whole_minutes());
-        }
-        if let Some(r) = at(i, "resolved") {
-            entry.1.push((r - started).whole_minutes());
-        }
+        entry.0.extend(times.to_detect);
+        entry.1.extend(times.to_resolve);
     }
     quarters
         .into_iter()
-        .map(|(q, (mut detect, mut resolve))| {
-            let n = detect.len().max(resolve.len());
-            (q, n, median(&mut detect), median(&mut resolve))
+        .map(|(quarter, (mut detect, mut resolve))| QuarterResponse {
+            quarter,
+            incidents: detect.len().max(resolve.len()),
+            median: ResponseTimes {
+                to_detect: median(&mut detect),
+                to_resolve: median(&mut resolve),
+            },
         })
         .collect()
 }

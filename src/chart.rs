@@ -9,7 +9,7 @@
 //! The functions never panic: nothing to draw gives an empty string, non-finite values are
 //! skipped, and a single point or a flat series still renders (the value range is padded).
 
-use crate::render::escape;
+use crate::html::escape;
 use std::fmt::Write as _;
 
 use time::Date;

@@ -14,7 +14,7 @@ use crate::source::Source;
 use crate::value::{Table, Value};
 
 /// What a document is in the handbook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// `content/_index.md`: the home page's text.
@@ -28,6 +28,7 @@ pub enum Kind {
     /// A filled-in template (an incident review, a business review, ...).
     Review,
     Team,
+    #[default]
     Page,
 }
 

@@ -3,26 +3,26 @@
 
 use crate::archive;
 use crate::document::Kind;
-use crate::render::escape;
-use crate::site::Site;
+use crate::html::escape;
+use crate::site::{DocId, Site};
 
 /// How many of the newest reviews a feed carries.
 const ENTRIES: usize = 50;
 
 /// The feed of `reviews` (indices into the site, any order), newest first.
-pub fn atom(site: &Site, title: &str, self_path: &str, reviews: &[usize]) -> String {
+pub fn atom(site: &Site, title: &str, self_path: &str, reviews: &[DocId]) -> String {
     let base = site.config.base_path();
     let abs = |path: &str| site.config.absolute_url(&format!("{base}{path}"));
-    let mut list: Vec<usize> = reviews
+    let mut list: Vec<DocId> = reviews
         .iter()
         .copied()
-        .filter(|&i| site.records[i].kind == Kind::Review)
+        .filter(|&i| site[i].kind == Kind::Review)
         .collect();
     archive::sort_newest_first(site, &mut list);
     list.truncate(ENTRIES);
     let updated = list
         .iter()
-        .filter_map(|&i| site.records[i].doc.date)
+        .filter_map(|&i| site[i].doc.date)
         .max()
         .unwrap_or(site.today);
     let mut out = String::from(
@@ -48,7 +48,7 @@ pub fn atom(site: &Site, title: &str, self_path: &str, reviews: &[usize]) -> Str
     ));
     out.push_str("  <generator>opsbook</generator>\n");
     for i in list {
-        let record = &site.records[i];
+        let record = &site[i];
         let doc = &record.doc;
         let url = abs(&doc.url);
         let date = doc.date.unwrap_or(site.today);
@@ -59,7 +59,7 @@ pub fn atom(site: &Site, title: &str, self_path: &str, reviews: &[usize]) -> Str
         out.push_str(&format!("    <updated>{date}T00:00:00Z</updated>\n"));
         out.push_str(&format!(
             "    <category term=\"{}\"/>\n",
-            escape(&crate::search::kind_label(site, i))
+            escape(&site.kind_label(record))
         ));
         for team in archive::teams_of(record) {
             out.push_str(&format!(

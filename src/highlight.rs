@@ -10,6 +10,8 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use crate::html::escape;
+
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Blocks larger than this are shown as plain text: highlighting them would cost more than it helps.
@@ -87,12 +89,6 @@ pub fn stylesheet(light: &str, dark: &str) -> String {
 /// Names of the syntect themes a site may choose.
 pub fn theme_names() -> Vec<String> {
     ThemeSet::load_defaults().themes.keys().cloned().collect()
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).ok();
-    out
 }
 
 #[cfg(test)]

@@ -22,9 +22,11 @@ pub mod error;
 pub mod feed;
 pub mod front_matter;
 pub mod highlight;
+pub mod html;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod placeholder;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
@@ -232,7 +234,7 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
             assets: &sources.assets,
         },
         renderer,
-    )?;
+    );
     timings.push(("plan", started.elapsed()));
     Ok(Validated {
         site,

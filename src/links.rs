@@ -8,16 +8,17 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, Kind};
+use crate::html::escape;
 use crate::markdown::LinkKind;
-use crate::render::escape;
+use crate::placeholder::{self, Slot};
 use crate::schema::{FieldValue, Reference, suggest};
-use crate::site::Site;
+use crate::site::{DocId, PerDoc, Site};
 
 /// Where one body link goes, once resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// Another document (or this one), with an optional heading id.
-    Document { doc: usize, anchor: Option<String> },
+    Document { doc: DocId, anchor: Option<String> },
     /// A site-relative URL that is not a document: an asset or a generated page.
     Url(String),
     /// Could not be resolved; the link keeps what the author wrote.
@@ -26,8 +27,8 @@ pub enum Target {
 
 /// Lookup tables for resolving references by id, slug or path.
 pub struct Index {
-    by_path: HashMap<String, usize>,
-    by_name: HashMap<String, Vec<usize>>,
+    by_path: HashMap<String, DocId>,
+    by_name: HashMap<String, Vec<DocId>>,
     urls: HashSet<String>,
     assets: HashSet<String>,
 }
@@ -35,15 +36,15 @@ pub struct Index {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResolveError {
     NotFound { suggestion: Option<String> },
-    Ambiguous(Vec<usize>),
+    Ambiguous(Vec<DocId>),
 }
 
 impl Index {
     pub fn new(site: &Site, assets: &[String]) -> Index {
         let mut by_path = HashMap::new();
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<DocId>> = HashMap::new();
         let mut urls: HashSet<String> = HashSet::new();
-        for (i, r) in site.records.iter().enumerate() {
+        for (i, r) in site.iter() {
             let doc = &r.doc;
             by_path.insert(doc.rel.clone(), i);
             if doc.is_index() {
@@ -68,7 +69,7 @@ impl Index {
                 folder = parent;
             }
         }
-        for fixed in crate::render::GENERATED_URLS {
+        for fixed in crate::site::GENERATED_URLS {
             urls.insert((*fixed).to_string());
         }
         Index {
@@ -80,7 +81,7 @@ impl Index {
     }
 
     /// Resolves an id, slug or content path (with or without `.md`).
-    pub fn resolve(&self, target: &str) -> Result<usize, ResolveError> {
+    pub fn resolve(&self, target: &str) -> Result<DocId, ResolveError> {
         let t = target.trim().trim_start_matches('/').trim_end_matches('/');
         let t = t.strip_suffix(".md").unwrap_or(t);
         if let Some(&i) = self.by_path.get(t) {
@@ -102,7 +103,7 @@ impl Index {
         }
     }
 
-    fn resolve_path(&self, path: &str) -> Option<usize> {
+    fn resolve_path(&self, path: &str) -> Option<DocId> {
         self.by_path.get(path.trim_end_matches('/')).copied()
     }
 
@@ -115,63 +116,31 @@ impl Index {
 pub struct LinkGraph {
     pub index: Index,
     /// Per document, the target of each of its body links, in `Markdown::links` order.
-    pub targets: Vec<Vec<Target>>,
+    pub targets: PerDoc<Vec<Target>>,
     /// Per document, the documents that reference it (sorted, without itself).
-    pub backlinks: Vec<Vec<usize>>,
+    pub backlinks: PerDoc<Vec<DocId>>,
     /// Per document, its `related` documents and those that name it in theirs.
-    pub related: Vec<Vec<usize>>,
+    pub related: PerDoc<Vec<DocId>>,
 }
 
 impl LinkGraph {
     /// Document `i`'s body HTML with the link placeholders of the markdown stage replaced by
     /// real URLs (prefixed with `base`) and wiki-link titles.
-    pub fn fill_html(&self, site: &Site, i: usize, base: &str) -> String {
-        let doc = &site.records[i].doc;
+    pub fn fill_html(&self, site: &Site, i: DocId, base: &str) -> String {
+        let doc = &site[i].doc;
         let targets = &self.targets[i];
         let html = &doc.markdown.html;
         if targets.is_empty() {
             return html.clone();
         }
-        let mut out = String::with_capacity(html.len() + 64);
-        let mut rest = html.as_str();
-        const HREF: &str = "%EE%80%80";
-        const TEXT: char = '\u{E001}';
-        loop {
-            let next_href = rest.find(HREF);
-            let next_text = rest.find(TEXT);
-            let (pos, is_href) = match (next_href, next_text) {
-                (Some(h), Some(t)) if t < h => (t, false),
-                (Some(h), _) => (h, true),
-                (None, Some(t)) => (t, false),
-                (None, None) => break,
-            };
-            out.push_str(&rest[..pos]);
-            let marker_len = if is_href { HREF.len() } else { TEXT.len_utf8() };
-            let after = &rest[pos + marker_len..];
-            let digits = after.chars().take_while(char::is_ascii_digit).count();
-            let close = if is_href {
-                after[digits..].starts_with(HREF)
-            } else {
-                after[digits..].starts_with(TEXT)
-            };
-            let n: Option<usize> = after[..digits].parse().ok().filter(|_| close);
-            match n.and_then(|n| targets.get(n)) {
-                Some(target) if is_href => out.push_str(&escape(&href(site, base, i, target))),
-                Some(target) => out.push_str(&escape(&link_title(site, target))),
-                None => {
-                    out.push_str(&rest[pos..pos + marker_len]);
-                    rest = after;
-                    continue;
-                }
-            }
-            rest = &after[digits + marker_len..];
-        }
-        out.push_str(rest);
-        out
+        placeholder::fill(html, |slot| match slot {
+            Slot::Href(n) => targets.get(n).map(|t| escape(&href(site, base, i, t))),
+            Slot::Text(n) => targets.get(n).map(|t| escape(&link_title(site, t))),
+        })
     }
 
     /// Resolves a front-matter reference the link stage has already checked.
-    pub fn lookup(&self, target: &str) -> Option<usize> {
+    pub fn lookup(&self, target: &str) -> Option<DocId> {
         self.index.resolve(target).ok()
     }
 }
@@ -182,7 +151,7 @@ pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic
     use rayon::prelude::*;
     let index = Index::new(site, assets);
     let severity = site.config.links.broken.severity();
-    let per_doc: Vec<(Vec<Target>, Vec<usize>, Vec<Diagnostic>)> = site
+    let per_doc: Vec<(Vec<Target>, Vec<DocId>, Vec<Diagnostic>)> = site
         .records
         .par_iter()
         .enumerate()
@@ -200,7 +169,7 @@ pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic
                 .markdown
                 .links
                 .iter()
-                .map(|link| resolver.body_link(i, link))
+                .map(|link| resolver.body_link(DocId::new(i), link))
                 .collect();
             for reference in &record.related {
                 resolver.reference(reference, "related document");
@@ -210,9 +179,9 @@ pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic
         })
         .collect();
     let mut targets = Vec::with_capacity(per_doc.len());
-    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.records.len()];
+    let mut backlinks: PerDoc<Vec<DocId>> = PerDoc(vec![Vec::new(); site.records.len()]);
     let mut diagnostics = Vec::new();
-    for (source, (t, refs, diags)) in per_doc.into_iter().enumerate() {
+    for (source, (t, refs, diags)) in site.ids().zip(per_doc) {
         targets.push(t);
         diagnostics.extend(diags);
         for target in refs {
@@ -221,13 +190,13 @@ pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic
             }
         }
     }
-    for list in &mut backlinks {
+    for list in &mut backlinks.0 {
         list.sort_unstable();
         list.dedup();
     }
     // `related` shows on both documents.
-    let mut related: Vec<Vec<usize>> = vec![Vec::new(); site.records.len()];
-    for (source, record) in site.records.iter().enumerate() {
+    let mut related: PerDoc<Vec<DocId>> = PerDoc(vec![Vec::new(); site.records.len()]);
+    for (source, record) in site.iter() {
         for target in record
             .related
             .iter()
@@ -239,14 +208,14 @@ pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic
             }
         }
     }
-    for list in &mut related {
+    for list in &mut related.0 {
         list.sort_unstable();
         list.dedup();
     }
     (
         LinkGraph {
             index,
-            targets,
+            targets: PerDoc(targets),
             backlinks,
             related,
         },
@@ -261,7 +230,7 @@ struct Resolver<'a> {
     severity: Severity,
     diagnostics: Vec<Diagnostic>,
     /// Documents this one references.
-    refs: Vec<usize>,
+    refs: Vec<DocId>,
 }
 
 impl Resolver<'_> {
@@ -275,7 +244,7 @@ impl Resolver<'_> {
         self.diagnostics.push(d);
     }
 
-    fn body_link(&mut self, this: usize, link: &crate::markdown::Link) -> Target {
+    fn body_link(&mut self, this: DocId, link: &crate::markdown::Link) -> Target {
         let offset = self.doc.body_offset + link.offset;
         let shown: &str = if link.text.is_empty() {
             &link.dest
@@ -326,7 +295,7 @@ impl Resolver<'_> {
                     }
                     None => {
                         let suggestion = self.index.suggest_path(&rel_doc).map(|p| {
-                            let target_doc = &self.site.records[self.index.by_path[&p]].doc;
+                            let target_doc = &self.site[self.index.by_path[&p]].doc;
                             format!(
                                 "did you mean `{}`?",
                                 relative_md(&self.doc.folder, &target_doc.rel)
@@ -415,7 +384,7 @@ impl Resolver<'_> {
 
     fn with_anchor(
         &mut self,
-        doc: usize,
+        doc: DocId,
         anchor: Option<&str>,
         offset: usize,
         // Formatted only for an error message: most links resolve.
@@ -423,7 +392,7 @@ impl Resolver<'_> {
     ) -> Target {
         self.refs.push(doc);
         if let Some(anchor) = anchor {
-            let target = &self.site.records[doc].doc;
+            let target = &self.site[doc].doc;
             if !target.stub && !target.markdown.headings.iter().any(|h| h.id == anchor) {
                 let ids = target.markdown.headings.iter().map(|h| h.id.as_str());
                 let suggestion = suggest(anchor, ids).map(|s| format!("did you mean `#{s}`?"));
@@ -465,7 +434,7 @@ impl Resolver<'_> {
             ResolveError::Ambiguous(candidates) => {
                 let paths: Vec<String> = candidates
                     .iter()
-                    .map(|&c| self.site.records[c].doc.rel.clone())
+                    .map(|&c| self.site[c].doc.rel.clone())
                     .collect();
                 self.report(
                     offset,
@@ -600,13 +569,13 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn href(site: &Site, base: &str, this: usize, target: &Target) -> String {
+fn href(site: &Site, base: &str, this: DocId, target: &Target) -> String {
     match target {
         Target::Document { doc, anchor } if *doc == this => {
             format!("#{}", anchor.as_deref().unwrap_or(""))
         }
         Target::Document { doc, anchor } => {
-            let url = format!("{base}{}", site.records[*doc].doc.url);
+            let url = format!("{base}{}", site[*doc].doc.url);
             match anchor {
                 Some(a) => format!("{url}#{a}"),
                 None => url,
@@ -623,21 +592,21 @@ fn link_title(site: &Site, target: &Target) -> String {
             doc,
             anchor: Some(anchor),
         } => {
-            let doc = &site.records[*doc].doc;
+            let doc = &site[*doc].doc;
             match doc.markdown.headings.iter().find(|h| &h.id == anchor) {
                 Some(h) => format!("{} › {}", doc.title, h.text),
                 None => doc.title.clone(),
             }
         }
-        Target::Document { doc, .. } => site.records[*doc].doc.title.clone(),
+        Target::Document { doc, .. } => site[*doc].doc.title.clone(),
         Target::Url(url) => url.clone(),
         Target::Broken(dest) => dest.clone(),
     }
 }
 
 /// Which document kinds count as a group in "Referenced by".
-pub fn group_label(site: &Site, doc: usize) -> String {
-    let record = &site.records[doc];
+pub fn group_label(site: &Site, doc: DocId) -> String {
+    let record = &site[doc];
     match record.kind {
         Kind::Review => site
             .template_of(record)

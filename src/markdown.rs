@@ -2,7 +2,8 @@
 //! stages need: heading ids (for anchors and the table of contents), outbound links with their
 //! byte offsets (for the link graph and its diagnostics), and plain text (for summaries and
 //! search). Links to other documents cannot be resolved yet, so their `href` (and a wiki-link's
-//! default text) are left as numbered placeholders that `links::fill_placeholders` replaces.
+//! default text) are left as numbered placeholders that `links::LinkGraph::fill_html` replaces
+//! (the encoding lives in `placeholder`).
 
 use std::collections::HashSet;
 
@@ -10,6 +11,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Ta
 
 use crate::config::RawHtml;
 use crate::highlight;
+use crate::placeholder;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
@@ -77,15 +79,6 @@ impl Markdown {
         }
         out
     }
-}
-
-/// Placeholder put in an `href` for link number `n`; the HTML writer percent-encodes it.
-pub fn href_placeholder(n: usize) -> String {
-    format!("%EE%80%80{n}%EE%80%80")
-}
-/// Placeholder put in the text of a wiki-link without text, replaced by the target's title.
-pub fn text_placeholder(n: usize) -> String {
-    format!("\u{E001}{n}\u{E001}")
 }
 
 fn parser_options() -> Options {
@@ -313,7 +306,7 @@ pub fn render(body: &str, options: RenderOptions) -> Markdown {
                         link_text = Some((n, String::new()));
                         events.push(Event::Start(Tag::Link {
                             link_type,
-                            dest_url: href_placeholder_raw(n).into(),
+                            dest_url: placeholder::href_raw(n).into(),
                             title,
                             id,
                         }));
@@ -331,7 +324,7 @@ pub fn render(body: &str, options: RenderOptions) -> Markdown {
                     out.links[n].text = text;
                 }
                 if let Some(n) = wiki_placeholder.take() {
-                    events.push(Event::Text(text_placeholder(n).into()));
+                    events.push(Event::Text(placeholder::text(n).into()));
                 }
                 events.push(Event::End(TagEnd::Link));
             }
@@ -359,7 +352,7 @@ pub fn render(body: &str, options: RenderOptions) -> Markdown {
                     });
                     events.push(Event::Start(Tag::Image {
                         link_type,
-                        dest_url: href_placeholder_raw(n).into(),
+                        dest_url: placeholder::href_raw(n).into(),
                         title,
                         id,
                     }));
@@ -429,11 +422,6 @@ fn sanitize(html: &str) -> String {
         .link_rel(None)
         .clean(html)
         .to_string()
-}
-
-/// The raw (unescaped) href placeholder; the HTML writer percent-encodes it into `href_placeholder`.
-fn href_placeholder_raw(n: usize) -> String {
-    format!("\u{E000}{n}\u{E000}")
 }
 
 /// A URL-safe id from heading text: lowercase letters and digits, words joined by `-`.
@@ -532,11 +520,11 @@ mod tests {
         );
         assert!(
             md.html
-                .contains(&format!("href=\"{}\"", href_placeholder(0))),
+                .contains(&format!("href=\"{}\"", placeholder::href(0))),
             "{}",
             md.html
         );
-        assert!(md.html.contains(&text_placeholder(1)), "{}", md.html);
+        assert!(md.html.contains(&placeholder::text(1)), "{}", md.html);
         assert!(md.html.contains("<code>[[not a link]]</code>"));
         assert!(md.html.contains("href=\"https://e.com\""));
     }
@@ -604,7 +592,7 @@ mod tests {
             clean.html
         );
         assert!(
-            clean.html.contains("<b>bold</b>") && clean.html.contains(&href_placeholder(0)),
+            clean.html.contains("<b>bold</b>") && clean.html.contains(&placeholder::href(0)),
             "{}",
             clean.html
         );

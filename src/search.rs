@@ -15,7 +15,7 @@ use std::path::Path;
 use crate::archive;
 use crate::document::Kind;
 use crate::error::Error;
-use crate::site::Site;
+use crate::site::{DocId, Site};
 
 /// The facets, as (name, label) in the order the search page shows them.
 pub const FACETS: &[(&str, &str)] = &[
@@ -86,11 +86,11 @@ pub fn build_indexes(
 }
 
 /// The facets a document is filed under, by facet name.
-pub fn facets(site: &Site, i: usize) -> BTreeMap<&'static str, Vec<String>> {
-    let record = &site.records[i];
+pub fn facets(site: &Site, i: DocId) -> BTreeMap<&'static str, Vec<String>> {
+    let record = &site[i];
     let doc = &record.doc;
     let mut facets: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-    facets.insert("kind", vec![kind_label(site, i)]);
+    facets.insert("kind", vec![site.kind_label(&site[i])]);
     // Team ids, not names: `/search/?team=payments` is the shareable form.
     let teams = archive::teams_of(record);
     if !teams.is_empty() {
@@ -102,10 +102,7 @@ pub fn facets(site: &Site, i: usize) -> BTreeMap<&'static str, Vec<String>> {
     if let Some(sev) = archive::string_field(record, "severity") {
         facets.insert("severity", vec![sev.to_string()]);
     }
-    if let Some(status) = ["status", "stage", "outcome"]
-        .iter()
-        .find_map(|f| archive::string_field(record, f))
-    {
+    if let Some(status) = archive::status_of(record) {
         facets.insert("status", vec![status.to_string()]);
     }
     if let Some(date) = doc.date {
@@ -114,25 +111,16 @@ pub fn facets(site: &Site, i: usize) -> BTreeMap<&'static str, Vec<String>> {
     facets
 }
 
-/// What kind of document this is, as searchers say it: "Incident", "Ops review", "Playbook".
-pub fn kind_label(site: &Site, i: usize) -> String {
-    let record = &site.records[i];
-    match record.kind {
-        Kind::Review => site
-            .template_of(record)
-            .map_or_else(|| "Review".into(), |t| t.label.clone()),
-        Kind::Home | Kind::Section => "Page".into(),
-        kind => kind.label().to_string(),
-    }
-}
-
 /// What a page tells Pagefind about itself besides its text, as (attribute, `key:value`)
 /// pairs that the theme writes as `data-pagefind-meta` and `data-pagefind-filter` attributes:
 /// the result's title, kind, date, severity and id, and the facets it is filed under.
-pub fn page_attributes(site: &Site, i: usize) -> Vec<(&'static str, String)> {
-    let record = &site.records[i];
+pub fn page_attributes(site: &Site, i: DocId) -> Vec<(&'static str, String)> {
+    let record = &site[i];
     let doc = &record.doc;
-    let mut meta = vec![("title", doc.title.clone()), ("kind", kind_label(site, i))];
+    let mut meta = vec![
+        ("title", doc.title.clone()),
+        ("kind", site.kind_label(&site[i])),
+    ];
     if let Some(date) = doc.date {
         meta.push(("date", date.to_string()));
     }

@@ -14,17 +14,71 @@ use crate::document::{Document, Kind};
 use crate::schema::{Checker, Fields, Reference, Schema, suggest};
 use crate::value::Value;
 
+/// URLs of the pages the generator makes besides documents; links to them are valid.
+pub const GENERATED_URLS: &[&str] = &[
+    "/",
+    "/incidents/",
+    "/action-items/",
+    "/search/",
+    "/atom.xml",
+    "/sitemap.xml",
+    "/404.html",
+    "/teams/",
+    "/meetings/",
+    "/templates/",
+];
+
+/// A document of the site: its place in `Site::records`. A type of its own, so that a team's
+/// or a template's index cannot be passed where a document is meant. (`u32`: a site has far
+/// fewer than four billion files, and lists of ids are half the size.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocId(u32);
+
+impl DocId {
+    pub fn new(index: usize) -> DocId {
+        DocId(index as u32)
+    }
+
+    /// The position in `Site::records` (and in every `PerDoc`).
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One value per document of a site, indexed by `DocId`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PerDoc<T>(pub Vec<T>);
+
+impl<T> std::ops::Index<DocId> for PerDoc<T> {
+    type Output = T;
+    fn index(&self, id: DocId) -> &T {
+        &self.0[id.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<DocId> for PerDoc<T> {
+    fn index_mut(&mut self, id: DocId) -> &mut T {
+        &mut self.0[id.index()]
+    }
+}
+
+impl<T> FromIterator<T> for PerDoc<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        PerDoc(iter.into_iter().collect())
+    }
+}
+
 /// A template and the schema it declares.
 #[derive(Debug, Clone)]
 pub struct Template {
-    /// Index of the template's own document.
-    pub doc: usize,
+    /// The template's own document.
+    pub doc: DocId,
     pub id: String,
     pub schema: Schema,
     /// Folder under `content/` whose files are reviews of this template.
     pub folder: Option<String>,
-    /// Index of the playbook of the meeting these reviews belong to.
-    pub meeting: Option<usize>,
+    /// The playbook of the meeting these reviews belong to.
+    pub meeting: Option<DocId>,
     /// Singular name of one review: "Incident", "Business review".
     pub label: String,
     /// Id pattern for `opsbook new`, e.g. `INC-{year}-{seq:03}`.
@@ -40,7 +94,7 @@ pub struct Member {
 
 #[derive(Debug, Clone)]
 pub struct Team {
-    pub doc: usize,
+    pub doc: DocId,
     pub id: String,
     pub name: String,
     pub members: Vec<Member>,
@@ -79,9 +133,41 @@ pub enum Drafts {
     Unpublished,
 }
 
+impl std::ops::Index<DocId> for Site {
+    type Output = Record;
+    fn index(&self, id: DocId) -> &Record {
+        &self.records[id.index()]
+    }
+}
+
 impl Site {
+    /// Every document's id, in `records` order.
+    pub fn ids(&self) -> impl Iterator<Item = DocId> + use<> {
+        (0..self.records.len()).map(DocId::new)
+    }
+
+    /// Every document with its id.
+    pub fn iter(&self) -> impl Iterator<Item = (DocId, &Record)> {
+        self.records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (DocId::new(i), r))
+    }
+
     pub fn template_of(&self, record: &Record) -> Option<&Template> {
         record.template.map(|t| &self.templates[t])
+    }
+
+    /// What kind of document this is, as readers say it: "Incident", "Ops review", "Playbook".
+    /// The home page and section pages are plain "Page"s.
+    pub fn kind_label(&self, record: &Record) -> String {
+        match record.kind {
+            Kind::Review => self
+                .template_of(record)
+                .map_or_else(|| "Review".into(), |t| t.label.clone()),
+            Kind::Home | Kind::Section => "Page".into(),
+            kind => kind.label().to_string(),
+        }
     }
 }
 
@@ -128,10 +214,15 @@ pub fn assemble(
         diagnostics.extend(check.diagnostics);
         let meeting = doc.front.entry("meeting").and_then(|e| {
             let target = e.node.value.display();
-            let found = docs.iter().position(|d| {
-                d.kind == Kind::Playbook
-                    && (d.id == target || d.rel == target || d.rel == format!("meetings/{target}"))
-            });
+            let found = docs
+                .iter()
+                .position(|d| {
+                    d.kind == Kind::Playbook
+                        && (d.id == target
+                            || d.rel == target
+                            || d.rel == format!("meetings/{target}"))
+                })
+                .map(DocId::new);
             if found.is_none() {
                 let playbooks = docs
                     .iter()
@@ -152,7 +243,7 @@ pub fn assemble(
             found
         });
         templates.push(Template {
-            doc: i,
+            doc: DocId::new(i),
             id: doc.id.clone(),
             schema,
             folder: doc
@@ -380,7 +471,8 @@ fn collect_teams(records: &[Record], diagnostics: &mut Vec<Diagnostic>) -> BTree
                 &doc.path,
                 format!(
                     "team id `{}` is also used by {}",
-                    doc.id, records[other.doc].doc.path
+                    doc.id,
+                    records[other.doc.index()].doc.path
                 ),
             ));
             continue;
@@ -388,7 +480,7 @@ fn collect_teams(records: &[Record], diagnostics: &mut Vec<Diagnostic>) -> BTree
         teams.insert(
             doc.id.clone(),
             Team {
-                doc: i,
+                doc: DocId::new(i),
                 id: doc.id.clone(),
                 name,
                 members,

@@ -308,7 +308,7 @@ fn error_page(errors: &[Diagnostic], build: u64) -> Reply {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed · opsbook</title></head><body><main><h1>The handbook does not build yet</h1><p>Fix these and the page reloads by itself.</p><pre>",
     );
     for d in errors {
-        html.push_str(&crate::render::escape(&d.render(false)));
+        html.push_str(&crate::html::escape(&d.render(false)));
     }
     html.push_str("</pre></main></body></html>");
     let body = inject_client(html.as_bytes(), build);

@@ -8,7 +8,8 @@
   var indexes = Number(document.documentElement.dataset.searchIndexes) || 1;
   var pagefind = null;
   var loading = null;
-  var FACETS = ["kind", "team", "severity", "year", "status"];
+  // The facets the search page shows, in its order: the template writes one fieldset per facet.
+  var FACETS = Array.prototype.map.call(document.querySelectorAll("#search-facets [data-facet]"), function (f) { return f.dataset.facet; });
 
   function mergeIndex(pf, path) {
     return function () { return pf.mergeIndex(path, { baseUrl: base + "/" }); };

@@ -1,0 +1,88 @@
+//! Facts that span pages, worked out once per build: which reviews each template has, which
+//! documents name each team, the incidents, every metric series, and what each folder is called.
+//! The plan owns one, so the preview server can render any single page on request without
+//! walking the whole site again.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::archive;
+use crate::site::{DocId, Site};
+
+pub(super) struct Catalog {
+    /// Path prefix of every internal URL (`""` or `/handbook`).
+    pub base: String,
+    /// Reviews of each template (by template index), newest first.
+    pub reviews_by_template: Vec<Vec<DocId>>,
+    /// Documents that name each team in a team field, newest first.
+    pub docs_by_team: HashMap<String, Vec<DocId>>,
+    /// Incident reviews, newest first.
+    pub incidents: Vec<DocId>,
+    pub incident_set: HashSet<DocId>,
+    /// Every metric gathered across reviews.
+    pub metrics: Vec<archive::MetricSeries>,
+}
+
+impl Catalog {
+    pub fn new(site: &Site) -> Catalog {
+        let mut reviews_by_template = vec![Vec::new(); site.templates.len()];
+        let mut docs_by_team: HashMap<String, Vec<DocId>> = HashMap::new();
+        for (i, r) in site.iter() {
+            if let Some(t) = r.template {
+                reviews_by_template[t].push(i);
+            }
+            for team in archive::teams_of(r) {
+                docs_by_team.entry(team).or_default().push(i);
+            }
+        }
+        for list in reviews_by_template
+            .iter_mut()
+            .chain(docs_by_team.values_mut())
+        {
+            archive::sort_newest_first(site, list);
+        }
+        let incidents = archive::incidents(site);
+        Catalog {
+            base: site.config.base_path(),
+            reviews_by_template,
+            docs_by_team,
+            incident_set: incidents.iter().copied().collect(),
+            incidents,
+            metrics: archive::metric_series(site),
+        }
+    }
+}
+
+/// A folder's title: its `_index.md` title, the label of the template that claims it, or its name.
+pub(super) fn section_title(site: &Site, folder: &str) -> String {
+    if let Some(r) = site
+        .records
+        .iter()
+        .find(|r| r.doc.is_index() && r.doc.folder == folder)
+    {
+        return r.doc.title.clone();
+    }
+    if let Some(t) = site
+        .templates
+        .iter()
+        .find(|t| t.folder.as_deref() == Some(folder))
+    {
+        return crate::links::plural(&t.label);
+    }
+    let name = folder
+        .rsplit('/')
+        .next()
+        .unwrap_or(folder)
+        .replace(['-', '_'], " ");
+    let mut c = name.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// A folder's URL path: each segment as document URLs spell it (`Post Mortems` -> `post-mortems`).
+pub(super) fn folder_url(folder: &str) -> String {
+    let segments: Vec<String> = folder
+        .split('/')
+        .map(crate::document::url_segment)
+        .collect();
+    format!("/{}/", segments.join("/"))
+}

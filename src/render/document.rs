@@ -1,0 +1,305 @@
+//! The page of one document: the shared `PageView` (header, body, fields, table of contents,
+//! related documents and backlinks) and, per kind, what its template adds: a playbook's
+//! archive, a template's schema, a team's members, items and charts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::charts::metric_view;
+use super::listing;
+use super::templates::Renderer;
+use super::views::{
+    Ctx, FieldRow, Group, ItemView, PageContext, PageView, Plain, PlaybookView, SchemaFieldView,
+    SearchAttr, SectionView, SiteView, TeamView, TemplateView, TocItem, field_label,
+    minutes_in_words,
+};
+use crate::archive;
+use crate::document::Kind;
+use crate::error::Error;
+use crate::html::escape;
+use crate::links;
+use crate::schema::{FieldValue, ItemStatus};
+use crate::site::{DocId, Record};
+
+/// Fields shown in a review's header rather than in its field table.
+const HEADER_FIELDS: &[&str] = &["severity", "status", "teams"];
+
+pub(super) fn render(
+    ctx: &Ctx<'_>,
+    renderer: &Renderer,
+    site_view: &SiteView,
+    i: DocId,
+) -> Result<String, Error> {
+    let record = &ctx.site[i];
+    if record.kind == Kind::Section {
+        return listing::section(ctx, renderer, site_view, &record.doc.folder, Some(i));
+    }
+    let mut page = page_view(ctx, i);
+    // Lists a page already shows in full are left out of "Referenced by".
+    let mut listed: BTreeSet<DocId> = ctx.graph.related[i].iter().copied().collect();
+    macro_rules! finish {
+        ($name:expr, $extra:expr) => {{
+            page.backlinks = backlink_groups(ctx, i, &listed);
+            let context = PageContext {
+                site: site_view,
+                page,
+                extra: $extra,
+            };
+            renderer.render($name, &context)
+        }};
+    }
+    match record.kind {
+        Kind::Playbook => {
+            let view = playbook_view(ctx, i, &mut listed);
+            finish!("playbook.html", view)
+        }
+        Kind::Template => match template_view(ctx, i, &mut listed) {
+            Some(view) => finish!("template.html", view),
+            None => finish!("template.html", Plain {}),
+        },
+        Kind::Team => {
+            let view = team_view(ctx, i, &mut listed);
+            finish!("team.html", view)
+        }
+        Kind::Home => listing::home(ctx, renderer, site_view, page),
+        Kind::Review => finish!("review.html", Plain {}),
+        Kind::Page | Kind::Section => finish!("page.html", Plain {}),
+    }
+}
+
+/// What every document page shows, whatever its kind.
+fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
+    let site = ctx.site;
+    let record = &site[i];
+    let doc = &record.doc;
+    let template = site.template_of(record);
+    let mut page = PageView {
+        kind: record.kind,
+        id: doc.explicit_id.then(|| doc.id.clone()),
+        date: doc.date.map(|d| d.to_string()),
+        draft: doc.draft,
+        summary: doc.summary.clone(),
+        source_path: doc.path.clone(),
+        content: ctx.body_html(i),
+        search: search_attrs(ctx, i),
+        toc: doc
+            .markdown
+            .headings
+            .iter()
+            .filter(|h| h.level == 2 || h.level == 3)
+            .map(|h| TocItem {
+                level: h.level,
+                id: h.id.clone(),
+                text: h.text.clone(),
+            })
+            .collect(),
+        label: site.kind_label(record),
+        severity: archive::string_field(record, "severity").map(str::to_string),
+        status: archive::status_of(record).map(str::to_string),
+        teams: archive::teams_of(record)
+            .iter()
+            .map(|t| ctx.team_link(t))
+            .collect(),
+        template: template.map(|t| ctx.doc_link(t.doc)),
+        meeting: template.and_then(|t| t.meeting).map(|m| ctx.doc_link(m)),
+        action_items: archive::items_of(site, i, record)
+            .iter()
+            .map(|row| ctx.item_view(row, false))
+            .collect(),
+        timings: timings(record),
+        related: ctx.summaries(&ctx.graph.related[i]),
+        ..PageView::titled(&doc.title, ctx.url(&doc.url))
+    };
+    for (name, value) in &record.fields.0 {
+        match value {
+            FieldValue::ActionItems(_) => {}
+            FieldValue::Metrics(metrics) => page.metrics.extend(
+                metrics
+                    .iter()
+                    .enumerate()
+                    .map(|(n, m)| metric_view(m, ctx.sparkline(i, n, m))),
+            ),
+            _ if record.kind == Kind::Review && HEADER_FIELDS.contains(&name.as_str()) => {}
+            _ if record.kind == Kind::Team && name == "services" => {}
+            _ => page.fields.push(FieldRow {
+                name: name.clone(),
+                label: field_label(name),
+                html: ctx.field_html(value),
+            }),
+        }
+    }
+    page
+}
+
+/// The search index's attributes of document `i`, for the theme to write into its page.
+pub(super) fn search_attrs(ctx: &Ctx<'_>, i: DocId) -> Vec<SearchAttr> {
+    crate::search::page_attributes(ctx.site, i)
+        .into_iter()
+        .map(|(attr, value)| SearchAttr { attr, value })
+        .collect()
+}
+
+fn playbook_view(ctx: &Ctx<'_>, i: DocId, listed: &mut BTreeSet<DocId>) -> PlaybookView {
+    let site = ctx.site;
+    let templates: Vec<usize> = site
+        .templates
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.meeting == Some(i))
+        .map(|(t, _)| t)
+        .collect();
+    let mut archive_list: Vec<DocId> = templates
+        .iter()
+        .flat_map(|&t| ctx.cat.reviews_by_template[t].iter().copied())
+        .collect();
+    archive::sort_newest_first(site, &mut archive_list);
+    listed.extend(&archive_list);
+    listed.extend(templates.iter().map(|&t| site.templates[t].doc));
+    let reviews: BTreeSet<DocId> = archive_list.iter().copied().collect();
+    PlaybookView {
+        templates: templates
+            .iter()
+            .map(|&t| ctx.summary(site.templates[t].doc))
+            .collect(),
+        archive: ctx.summaries(&archive_list),
+        trends: ctx.metric_name_charts(&reviews),
+    }
+}
+
+fn template_view(ctx: &Ctx<'_>, i: DocId, listed: &mut BTreeSet<DocId>) -> Option<TemplateView> {
+    let t = ctx.site.templates.iter().position(|t| t.doc == i)?;
+    let tpl = &ctx.site.templates[t];
+    let reviews = &ctx.cat.reviews_by_template[t];
+    listed.extend(reviews);
+    listed.extend(tpl.meeting);
+    Some(TemplateView {
+        schema_fields: tpl
+            .schema
+            .fields
+            .iter()
+            .map(|f| SchemaFieldView {
+                name: f.name.clone(),
+                ty: f.ty.name(),
+                required: f.required,
+                help: f.help.clone(),
+            })
+            .collect(),
+        sections: tpl
+            .schema
+            .sections
+            .iter()
+            .map(|s| SectionView {
+                heading: s.heading.clone(),
+                prompt: s.prompt.clone(),
+                required: s.required,
+            })
+            .collect(),
+        reviews: ctx.summaries(reviews),
+        template_id: tpl.id.clone(),
+        folder: tpl.folder.clone(),
+        template_meeting: tpl.meeting.map(|m| ctx.doc_link(m)),
+    })
+}
+
+fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamView<'a> {
+    let site = ctx.site;
+    let record = &site[i];
+    let team = site.teams.values().find(|t| t.doc == i);
+    let team_id = team.map(|t| t.id.as_str()).unwrap_or_default();
+    let naming: &[DocId] = ctx.cat.docs_by_team.get(team_id).map_or(&[], Vec::as_slice);
+    listed.extend(naming);
+    let mut groups: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
+    for &d in naming {
+        groups
+            .entry(links::group_label(site, d))
+            .or_default()
+            .push(d);
+    }
+    let mut open_rows: Vec<archive::ActionRow<'_>> = archive::action_items(site)
+        .into_iter()
+        .filter(|row| row.item.status == ItemStatus::Open && row.teams.iter().any(|t| t == team_id))
+        .collect();
+    archive::sort_items(&mut open_rows);
+    let open_items: Vec<ItemView> = open_rows
+        .iter()
+        .map(|row| ctx.item_view(row, true))
+        .collect();
+    let incidents: Vec<DocId> = naming
+        .iter()
+        .copied()
+        .filter(|d| ctx.cat.incident_set.contains(d))
+        .collect();
+    let services: Vec<String> = match record.fields.get("services") {
+        Some(FieldValue::List(items)) => items.iter().map(|v| ctx.field_html(v)).collect(),
+        _ => Vec::new(),
+    };
+    let charts = ctx
+        .cat
+        .metrics
+        .iter()
+        .filter(|s| team.is_some() && s.team.as_deref() == Some(team_id))
+        .enumerate()
+        .map(|(n, s)| ctx.metric_chart(&format!("metric-{n}"), s))
+        .collect();
+    TeamView {
+        members: team.map(|t| t.members.as_slice()),
+        team_name: team.map(|t| t.name.clone()),
+        oncall: record.doc.front.str("oncall"),
+        channel: record.doc.front.str("channel"),
+        services,
+        groups: groups
+            .into_iter()
+            .map(|(label, items)| Group {
+                label,
+                items: ctx.summaries(&items),
+            })
+            .collect(),
+        open_items,
+        incident_count: incidents.len(),
+        charts,
+        incident_chart: ctx.incident_chart("team-incidents", &incidents),
+        response_table: ctx.response_table(&incidents),
+    }
+}
+
+/// "Referenced by": documents linking to `i`, grouped by kind, minus those the page lists already.
+fn backlink_groups(ctx: &Ctx<'_>, i: DocId, listed: &BTreeSet<DocId>) -> Vec<Group> {
+    let mut groups: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
+    for &b in &ctx.graph.backlinks[i] {
+        if !listed.contains(&b) && !ctx.site[b].doc.is_index() {
+            groups
+                .entry(links::group_label(ctx.site, b))
+                .or_default()
+                .push(b);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(label, mut items)| {
+            archive::sort_newest_first(ctx.site, &mut items);
+            Group {
+                label,
+                items: ctx.summaries(&items),
+            }
+        })
+        .collect()
+}
+
+/// Time to detect and to resolve, for documents with `started`, `detected` and `resolved` datetimes.
+fn timings(record: &Record) -> Vec<FieldRow> {
+    let Some((_, times)) = archive::response_times_of(record) else {
+        return Vec::new();
+    };
+    [
+        ("time_to_detect", "Time to detect", times.to_detect),
+        ("time_to_resolve", "Time to resolve", times.to_resolve),
+    ]
+    .into_iter()
+    .filter_map(|(name, label, minutes)| {
+        Some(FieldRow {
+            name: name.into(),
+            label: label.into(),
+            html: escape(&minutes_in_words(minutes?)),
+        })
+    })
+    .collect()
+}

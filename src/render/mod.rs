@@ -1,0 +1,20 @@
+//! Rendering: the validated site and its link graph become the site's files (HTML pages, the
+//! sitemap, feeds, the theme's static files and the content's assets).
+//!
+//! - `plan`: every output file and the job that makes it; renders one file or all of them.
+//! - `catalog`: facts that span pages (reviews per template, documents per team, incidents).
+//! - `views`: the view structs templates see, and `Ctx`, which builds them from the model.
+//! - `document`, `listing`: page builders, for one document and for lists of documents.
+//! - `charts`: the archive's figures as charts with their data tables.
+//! - `templates`: the compiled tera templates.
+
+mod catalog;
+mod charts;
+mod document;
+mod listing;
+mod plan;
+mod templates;
+mod views;
+
+pub use plan::{Inputs, Plan, Sink, render_site};
+pub use templates::Renderer;

@@ -1,0 +1,350 @@
+//! The plan of a site: every output file mapped to the `Job` that makes it, decided before
+//! anything is rendered. A build renders every job in parallel straight to disk; the preview
+//! server renders only the jobs a browser asks for.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::catalog::{Catalog, folder_url, section_title};
+use super::templates::Renderer;
+use super::views::{Ctx, LinkView, SiteView};
+use super::{document, listing};
+use crate::document::Kind;
+use crate::error::Error;
+use crate::html::escape;
+use crate::links::LinkGraph;
+use crate::output::OutputTree;
+use crate::schema::FieldValue;
+use crate::site::{DocId, Drafts, Site};
+use crate::theme::Theme;
+
+/// What makes one output file.
+#[derive(Debug, Clone)]
+enum Job {
+    Document(DocId),
+    /// A folder without an `_index.md`.
+    Section(String),
+    Incidents,
+    ActionItems,
+    /// The home page of a site without `content/_index.md`.
+    Home,
+    Search,
+    NotFound,
+    Sitemap,
+    /// The site's Atom feed.
+    Feed,
+    /// A team's Atom feed, by team id.
+    TeamFeed(String),
+    /// The theme's static file with this index.
+    Static(usize),
+    SyntaxCss,
+    /// The content asset with this index.
+    Asset(usize),
+}
+
+/// Every file of the site and how to make it.
+pub struct Plan {
+    renderer: Arc<Renderer>,
+    catalog: Catalog,
+    site_view: SiteView,
+    /// Output path (`a/b/index.html`) -> what makes it.
+    jobs: BTreeMap<String, Job>,
+}
+
+/// Where rendered files go, one call per file, from many threads at once.
+pub type Sink<'a> = dyn Fn(&str, Vec<u8>) -> Result<(), Error> + Sync + 'a;
+
+/// What a plan renders from: the validated model, its links, the theme and the content's assets.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    pub site: &'a Site,
+    pub graph: &'a LinkGraph,
+    pub theme: &'a Theme,
+    pub assets: &'a [crate::source::Asset],
+}
+
+impl Plan {
+    /// `renderer`: the theme's compiled templates (see `Renderer::new`).
+    pub fn new(inputs: Inputs<'_>, renderer: Arc<Renderer>) -> Plan {
+        let Inputs {
+            site,
+            theme,
+            assets,
+            graph,
+        } = inputs;
+        let catalog = Catalog::new(site);
+        let mut jobs: BTreeMap<String, Job> = BTreeMap::new();
+        for (i, r) in site.iter() {
+            jobs.insert(output_path(&r.doc.url), Job::Document(i));
+        }
+        let mut folders: BTreeSet<&str> = BTreeSet::new();
+        let mut indexed: HashSet<&str> = HashSet::new();
+        for r in &site.records {
+            if r.doc.is_index() {
+                indexed.insert(r.doc.folder.as_str());
+            }
+            let mut folder = r.doc.folder.as_str();
+            while !folder.is_empty() {
+                folders.insert(folder);
+                folder = folder.rsplit_once('/').map_or("", |(p, _)| p);
+            }
+        }
+        let catalogue = !catalog.incidents.is_empty();
+        for folder in folders {
+            let replaced = indexed.contains(folder) || (folder == "incidents" && catalogue);
+            if !replaced {
+                jobs.insert(
+                    output_path(&folder_url(folder)),
+                    Job::Section(folder.to_string()),
+                );
+            }
+        }
+        if catalogue {
+            // The catalogue takes the place of the incidents folder's section page.
+            jobs.insert("incidents/index.html".into(), Job::Incidents);
+        }
+        if !site.records.iter().any(|r| r.kind == Kind::Home) {
+            jobs.insert("index.html".into(), Job::Home);
+        }
+        jobs.insert("action-items/index.html".into(), Job::ActionItems);
+        jobs.insert("search/index.html".into(), Job::Search);
+        jobs.insert("404.html".into(), Job::NotFound);
+        jobs.insert("sitemap.xml".into(), Job::Sitemap);
+        jobs.insert("atom.xml".into(), Job::Feed);
+        for team in site.teams.values() {
+            let url = &site[team.doc].doc.url;
+            jobs.insert(
+                format!("{}atom.xml", url.trim_start_matches('/')),
+                Job::TeamFeed(team.id.clone()),
+            );
+        }
+        for (n, file) in theme.static_files.iter().enumerate() {
+            jobs.insert(file.name.clone(), Job::Static(n));
+        }
+        jobs.insert("syntax.css".into(), Job::SyntaxCss);
+        for (n, asset) in assets.iter().enumerate() {
+            jobs.insert(asset.rel_path.clone(), Job::Asset(n));
+        }
+        let ctx = Ctx {
+            site,
+            graph,
+            cat: &catalog,
+        };
+        let site_view = SiteView {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            base: catalog.base.clone(),
+            language: site.config.language.clone(),
+            nav: nav(&ctx),
+            drafts: site.drafts == Drafts::Include,
+            today: site.today.to_string(),
+            search_indexes: crate::search::index_count(
+                site.records.len(),
+                site.config.search.pages_per_index,
+            ),
+        };
+        Plan {
+            renderer,
+            catalog,
+            site_view,
+            jobs,
+        }
+    }
+
+    /// Output paths of the documents' pages, in order: what the search index covers.
+    pub fn document_paths(&self) -> Vec<String> {
+        self.jobs
+            .iter()
+            .filter(|(_, job)| matches!(job, Job::Document(_)))
+            .map(|(path, _)| path.clone())
+            .collect()
+    }
+
+    /// Every output path, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.jobs.keys().map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.jobs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.jobs.contains_key(path)
+    }
+
+    /// The bytes of one output file; `None` if the site has no such file.
+    pub fn render(&self, inputs: Inputs<'_>, path: &str) -> Option<Result<Vec<u8>, Error>> {
+        let job = self.jobs.get(path)?;
+        Some(self.run(inputs, job))
+    }
+
+    /// Renders every file on all cores, handing each to `sink` as soon as it is made, so a
+    /// build never holds the whole site in memory.
+    pub fn render_all(&self, inputs: Inputs<'_>, sink: &Sink<'_>) -> Result<(), Error> {
+        self.jobs
+            .par_iter()
+            .try_for_each(|(path, job)| sink(path, self.run(inputs, job)?))
+    }
+
+    fn run(&self, inputs: Inputs<'_>, job: &Job) -> Result<Vec<u8>, Error> {
+        let Inputs {
+            site,
+            graph,
+            theme,
+            assets,
+        } = inputs;
+        let ctx = Ctx {
+            site,
+            graph,
+            cat: &self.catalog,
+        };
+        let (renderer, view) = (self.renderer.as_ref(), &self.site_view);
+        let text = match job {
+            Job::Document(i) => document::render(&ctx, renderer, view, *i),
+            Job::Section(folder) => listing::section(&ctx, renderer, view, folder, None),
+            Job::Incidents => listing::incidents(&ctx, renderer, view),
+            Job::ActionItems => listing::action_items(&ctx, renderer, view),
+            Job::Home => {
+                let page = super::views::PageView::titled(&site.config.title, ctx.url("/"));
+                listing::home(&ctx, renderer, view, page)
+            }
+            Job::Search => listing::search(&ctx, renderer, view),
+            Job::NotFound => listing::not_found(&ctx, renderer, view),
+            Job::Sitemap => Ok(sitemap(&ctx, self.paths())),
+            Job::Feed => {
+                let all: Vec<DocId> = site.ids().collect();
+                Ok(crate::feed::atom(
+                    site,
+                    &site.config.title,
+                    "/atom.xml",
+                    &all,
+                ))
+            }
+            Job::TeamFeed(id) => {
+                let Some(team) = site.teams.get(id) else {
+                    return Ok(Vec::new());
+                };
+                let naming = self
+                    .catalog
+                    .docs_by_team
+                    .get(id)
+                    .map_or(&[][..], Vec::as_slice);
+                let url = &site[team.doc].doc.url;
+                let title = format!("{} · {}", team.name, site.config.title);
+                Ok(crate::feed::atom(
+                    site,
+                    &title,
+                    &format!("{url}atom.xml"),
+                    naming,
+                ))
+            }
+            Job::Static(n) => return Ok(theme.static_files[*n].bytes.clone()),
+            Job::Asset(n) => return Ok(assets[*n].bytes.to_vec()),
+            Job::SyntaxCss => Ok(crate::highlight::stylesheet(
+                &site.config.highlight.light_theme,
+                &site.config.highlight.dark_theme,
+            )),
+        };
+        text.map(String::into_bytes)
+    }
+}
+
+/// Renders every page of `site` into memory (tests and tools; builds stream with `Plan`).
+pub fn render_site(inputs: Inputs<'_>) -> Result<OutputTree, Error> {
+    let plan = Plan::new(inputs, Arc::new(Renderer::new(inputs.theme)?));
+    let tree = std::sync::Mutex::new(OutputTree::default());
+    plan.render_all(inputs, &|path, bytes| {
+        tree.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path.to_string(), bytes);
+        Ok(())
+    })?;
+    Ok(tree.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// Output file for a URL: `/a/b/` -> `a/b/index.html`.
+fn output_path(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
+/// The header's links: the generated catalogues the site has, then its top-level folders.
+fn nav(ctx: &Ctx<'_>) -> Vec<LinkView> {
+    let site = ctx.site;
+    let mut nav = Vec::new();
+    let mut push = |title: String, path: &str| {
+        nav.push(LinkView {
+            title,
+            url: ctx.url(path),
+        })
+    };
+    let has = |kind: Kind| site.records.iter().any(|r| r.kind == kind);
+    if has(Kind::Playbook) {
+        push("Meetings".into(), "/meetings/");
+    }
+    if has(Kind::Template) {
+        push("Templates".into(), "/templates/");
+    }
+    if !ctx.cat.incidents.is_empty() {
+        push("Incidents".into(), "/incidents/");
+    }
+    let folders: BTreeSet<&str> = site
+        .records
+        .iter()
+        .filter_map(|r| r.doc.folder.split('/').next().filter(|f| !f.is_empty()))
+        .collect();
+    for folder in folders {
+        if !["meetings", "templates", "teams", "incidents"].contains(&folder) {
+            push(section_title(site, folder), &folder_url(folder));
+        }
+    }
+    if has(Kind::Team) {
+        push("Teams".into(), "/teams/");
+    }
+    let tracks_items = site.records.iter().any(|r| {
+        r.fields
+            .0
+            .iter()
+            .any(|(_, v)| matches!(v, FieldValue::ActionItems(_)))
+    });
+    if tracks_items {
+        push("Action items".into(), "/action-items/");
+    }
+    nav
+}
+
+/// The sitemap lists every page (`.../index.html`), from the plan's paths.
+fn sitemap<'p>(ctx: &Ctx<'_>, paths: impl Iterator<Item = &'p str>) -> String {
+    let site = ctx.site;
+    let mut urls: Vec<String> = paths
+        .filter(|p| *p == "index.html" || p.ends_with("/index.html"))
+        .map(|p| format!("/{}", p.trim_end_matches("index.html")))
+        .collect();
+    urls.sort();
+    let dates: HashMap<&str, String> = site
+        .records
+        .iter()
+        .filter_map(|r| r.doc.date.map(|d| (r.doc.url.as_str(), d.to_string())))
+        .collect();
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for url in urls {
+        let loc = site.config.absolute_url(&ctx.url(&url));
+        out.push_str("  <url><loc>");
+        out.push_str(&escape(&loc));
+        out.push_str("</loc>");
+        if let Some(d) = dates.get(url.as_str()) {
+            out.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}

@@ -1,0 +1,544 @@
+//! What templates see: small owned view structs, built from the model by `Ctx`, and one context
+//! struct per kind of page. Every string from content is escaped by tera when the template
+//! prints it, except the `html` fields, which hold HTML this crate produced (and escaped) itself.
+
+use serde::Serialize;
+
+use super::catalog::Catalog;
+use crate::archive;
+use crate::document::Kind;
+use crate::html::escape;
+use crate::links::LinkGraph;
+use crate::schema::{Direction, FieldValue, ItemStatus};
+use crate::site::{DocId, Member, Site};
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces.
+
+#[derive(Serialize)]
+pub(super) struct SiteView {
+    pub title: String,
+    pub description: String,
+    /// Path prefix of every internal URL (`""` or `/handbook`).
+    pub base: String,
+    pub language: String,
+    pub nav: Vec<LinkView>,
+    pub drafts: bool,
+    pub today: String,
+    /// How many search indexes the browser merges (see `search::build_indexes`).
+    pub search_indexes: usize,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub(super) struct LinkView {
+    pub title: String,
+    pub url: String,
+}
+
+/// One document as it appears in a list.
+#[derive(Serialize, Clone, Debug)]
+pub(super) struct DocSummary {
+    pub title: String,
+    pub url: String,
+    pub id: Option<String>,
+    pub date: Option<String>,
+    pub label: String,
+    pub severity: Option<String>,
+    pub status: Option<String>,
+    pub teams: Vec<LinkView>,
+    pub summary: String,
+    pub draft: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct Group {
+    pub label: String,
+    pub items: Vec<DocSummary>,
+}
+
+#[derive(Serialize)]
+pub(super) struct TocItem {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Serialize, Debug)]
+pub(super) struct FieldRow {
+    pub name: String,
+    pub label: String,
+    /// Rendered, escaped HTML.
+    pub html: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct ItemView {
+    pub title: String,
+    pub owner: Option<String>,
+    pub due: Option<String>,
+    pub status: ItemStatus,
+    pub overdue: bool,
+    /// Rendered link to a related document, if any.
+    pub link: Option<LinkView>,
+    pub source: Option<DocSummary>,
+}
+
+#[derive(Serialize)]
+pub(super) struct MetricView {
+    pub name: String,
+    pub unit: String,
+    pub team: Option<String>,
+    pub current: Option<String>,
+    pub goal: Option<String>,
+    pub direction: Direction,
+    /// `up`, `down` or `flat`, from the last two points.
+    pub trend: Option<&'static str>,
+    pub on_track: Option<bool>,
+    pub points: usize,
+    /// A sparkline of the metric's history up to this review (SVG), if it has two points or more.
+    pub spark: String,
+}
+
+/// A chart with its data as a table, for readers who cannot see it.
+#[derive(Serialize)]
+pub(super) struct ChartView {
+    pub title: String,
+    pub svg: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The page being rendered, whatever its kind.
+#[derive(Serialize, Default)]
+pub(super) struct PageView {
+    pub kind: Kind,
+    pub title: String,
+    pub url: String,
+    pub id: Option<String>,
+    pub date: Option<String>,
+    pub draft: bool,
+    pub summary: Option<String>,
+    pub source_path: String,
+    pub content: String,
+    pub toc: Vec<TocItem>,
+    pub label: String,
+    pub severity: Option<String>,
+    pub status: Option<String>,
+    pub teams: Vec<LinkView>,
+    pub fields: Vec<FieldRow>,
+    pub action_items: Vec<ItemView>,
+    pub metrics: Vec<MetricView>,
+    pub timings: Vec<FieldRow>,
+    pub related: Vec<DocSummary>,
+    pub backlinks: Vec<Group>,
+    pub template: Option<LinkView>,
+    pub meeting: Option<LinkView>,
+    /// Pagefind attributes, as (`meta` or `filter`, `key:value`); empty on pages that are
+    /// not indexed.
+    pub search: Vec<SearchAttr>,
+}
+
+impl PageView {
+    /// A page with a title and a URL and nothing else yet.
+    pub fn titled(title: &str, url: String) -> PageView {
+        PageView {
+            kind: Kind::Page,
+            title: title.to_string(),
+            url,
+            ..PageView::default()
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct SearchAttr {
+    pub attr: &'static str,
+    pub value: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// One context per kind of page: the fields are the template's variables.
+
+/// What every template gets: the site and the page, plus what its kind of page adds.
+#[derive(Serialize)]
+pub(super) struct PageContext<'a, Extra: Serialize> {
+    pub site: &'a SiteView,
+    pub page: PageView,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A page with nothing beyond `site` and `page`: a plain page, a review, the 404 page.
+#[derive(Serialize)]
+pub(super) struct Plain {}
+
+/// `playbook.html`: the meeting's templates, every review held in it, metric trends.
+#[derive(Serialize)]
+pub(super) struct PlaybookView {
+    pub templates: Vec<DocSummary>,
+    pub archive: Vec<DocSummary>,
+    pub trends: Vec<ChartView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SchemaFieldView {
+    pub name: String,
+    pub ty: String,
+    pub required: bool,
+    pub help: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct SectionView {
+    pub heading: String,
+    pub prompt: String,
+    pub required: bool,
+}
+
+/// `template.html`: the schema as tables, and what was made from it.
+#[derive(Serialize)]
+pub(super) struct TemplateView {
+    pub schema_fields: Vec<SchemaFieldView>,
+    pub sections: Vec<SectionView>,
+    pub reviews: Vec<DocSummary>,
+    pub template_id: String,
+    pub folder: Option<String>,
+    pub template_meeting: Option<LinkView>,
+}
+
+/// `team.html`: members, services, open action items, charts and everything naming the team.
+#[derive(Serialize)]
+pub(super) struct TeamView<'a> {
+    pub members: Option<&'a [Member]>,
+    pub team_name: Option<String>,
+    pub oncall: Option<&'a str>,
+    pub channel: Option<&'a str>,
+    pub services: Vec<String>,
+    pub groups: Vec<Group>,
+    pub open_items: Vec<ItemView>,
+    pub incident_count: usize,
+    pub charts: Vec<ChartView>,
+    pub incident_chart: Option<ChartView>,
+    pub response_table: Option<ChartView>,
+}
+
+/// `index.html`.
+#[derive(Serialize)]
+pub(super) struct HomeView {
+    pub playbooks: Vec<DocSummary>,
+    pub templates: Vec<DocSummary>,
+    pub teams: Vec<DocSummary>,
+    pub recent: Vec<DocSummary>,
+    pub incident_count: usize,
+    pub open_count: usize,
+    pub overdue_count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct Subsection {
+    pub title: String,
+    pub url: String,
+    pub count: usize,
+}
+
+/// `section.html` for a folder: its subfolders and documents.
+#[derive(Serialize)]
+pub(super) struct SectionListView {
+    pub children: Vec<DocSummary>,
+    pub subsections: Vec<Subsection>,
+    /// Whether the documents are dated (a table, newest first) or not (a list, by weight).
+    pub dated: bool,
+}
+
+/// `section.html` for `/action-items/`.
+#[derive(Serialize)]
+pub(super) struct ActionItemsView {
+    pub items: Vec<ItemView>,
+    pub open_count: usize,
+    pub overdue_count: usize,
+    pub unowned_count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct YearRow {
+    pub year: i32,
+    pub counts: Vec<usize>,
+    pub total: usize,
+    pub incidents: Vec<DocSummary>,
+}
+
+/// `incidents.html`: the incident catalogue.
+#[derive(Serialize)]
+pub(super) struct IncidentsView {
+    pub levels: Vec<String>,
+    pub years: Vec<YearRow>,
+    pub totals: Vec<usize>,
+    pub total: usize,
+    pub undated: Vec<DocSummary>,
+    pub incident_chart: Option<ChartView>,
+    pub response_table: Option<ChartView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct FacetView {
+    pub name: &'static str,
+    pub label: &'static str,
+}
+
+/// `search.html`.
+#[derive(Serialize)]
+pub(super) struct SearchView {
+    pub facets: Vec<FacetView>,
+    /// Team id -> name, as JSON, for the team facet's labels.
+    pub team_names: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building views from the model.
+
+/// What every page builder reads: the model, its link graph and the catalog.
+pub(super) struct Ctx<'a> {
+    pub site: &'a Site,
+    pub graph: &'a LinkGraph,
+    pub cat: &'a Catalog,
+}
+
+impl Ctx<'_> {
+    /// A site-relative path as a link from any page: the base path in front.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.cat.base, path)
+    }
+
+    pub fn doc_link(&self, i: DocId) -> LinkView {
+        let doc = &self.site[i].doc;
+        LinkView {
+            title: doc.title.clone(),
+            url: self.url(&doc.url),
+        }
+    }
+
+    /// A link to a team's page by id; an unknown id (only in a broken build) has no URL.
+    pub fn team_link(&self, id: &str) -> LinkView {
+        match self.site.teams.get(id) {
+            Some(team) => LinkView {
+                title: team.name.clone(),
+                url: self.url(&self.site[team.doc].doc.url),
+            },
+            None => LinkView {
+                title: id.to_string(),
+                url: String::new(),
+            },
+        }
+    }
+
+    pub fn summary(&self, i: DocId) -> DocSummary {
+        let record = &self.site[i];
+        let doc = &record.doc;
+        DocSummary {
+            title: doc.title.clone(),
+            url: self.url(&doc.url),
+            id: doc.explicit_id.then(|| doc.id.clone()),
+            date: doc.date.map(|d| d.to_string()),
+            label: self.site.kind_label(record),
+            severity: archive::string_field(record, "severity").map(str::to_string),
+            status: archive::status_of(record).map(str::to_string),
+            teams: archive::teams_of(record)
+                .iter()
+                .map(|t| self.team_link(t))
+                .collect(),
+            summary: doc.excerpt(),
+            draft: doc.draft,
+        }
+    }
+
+    pub fn summaries(&self, list: &[DocId]) -> Vec<DocSummary> {
+        list.iter().map(|&i| self.summary(i)).collect()
+    }
+
+    /// A field value as escaped HTML, with references turned into links.
+    pub fn field_html(&self, value: &FieldValue) -> String {
+        match value {
+            FieldValue::String(s) => escape(s),
+            FieldValue::Int(i) => i.to_string(),
+            FieldValue::Float(f) => format_number(*f),
+            FieldValue::Bool(b) => if *b { "yes" } else { "no" }.into(),
+            FieldValue::Date(d) => format!("<time datetime=\"{d}\">{d}</time>"),
+            FieldValue::Datetime(dt) => {
+                let utc = dt.to_offset(time::UtcOffset::UTC);
+                format!(
+                    "<time datetime=\"{}\">{} {:02}:{:02} UTC</time>",
+                    utc.date(),
+                    utc.date(),
+                    utc.hour(),
+                    utc.minute()
+                )
+            }
+            FieldValue::Url(u) => format!("<a href=\"{}\">{}</a>", escape(u), escape(u)),
+            FieldValue::Team(r) => link_html(&self.team_link(&r.target)),
+            FieldValue::Page(r) => {
+                let (target, anchor) = r
+                    .target
+                    .split_once('#')
+                    .map_or((r.target.as_str(), None), |(t, a)| (t, Some(a)));
+                match self.graph.lookup(target) {
+                    Some(i) => {
+                        let mut link = self.doc_link(i);
+                        if let Some(a) = anchor {
+                            link.url = format!("{}#{a}", link.url);
+                        }
+                        link_html(&link)
+                    }
+                    None => escape(&r.target),
+                }
+            }
+            FieldValue::List(items) => items
+                .iter()
+                .map(|v| self.field_html(v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            FieldValue::ActionItems(items) => format!("{} action item(s)", items.len()),
+            FieldValue::Metrics(items) => format!("{} metric(s)", items.len()),
+        }
+    }
+
+    /// An action item as a row; `with_source` adds the review it comes from.
+    pub fn item_view(&self, row: &archive::ActionRow<'_>, with_source: bool) -> ItemView {
+        let item = row.item;
+        ItemView {
+            title: item.title.clone(),
+            owner: item.owner.clone(),
+            due: item.due.map(|d| d.to_string()),
+            status: item.status,
+            overdue: row.overdue,
+            link: item
+                .link
+                .as_ref()
+                .and_then(|l| self.graph.lookup(&l.target))
+                .map(|i| self.doc_link(i)),
+            source: with_source.then(|| self.summary(row.source)),
+        }
+    }
+
+    /// Document `i`'s body HTML with its links filled in.
+    pub fn body_html(&self, i: DocId) -> String {
+        self.graph.fill_html(self.site, i, &self.cat.base)
+    }
+}
+
+fn link_html(link: &LinkView) -> String {
+    format!(
+        "<a href=\"{}\">{}</a>",
+        escape(&link.url),
+        escape(&link.title)
+    )
+}
+
+/// A number as people write it: no `.0` on whole numbers, at most three decimals.
+pub(super) fn format_number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        let s = format!("{f:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A span of minutes in words: `45 min`, `3 h 5 min`.
+pub(super) fn minutes_in_words(minutes: i64) -> String {
+    if minutes < 120 {
+        format!("{minutes} min")
+    } else {
+        format!("{} h {} min", minutes / 60, minutes % 60)
+    }
+}
+
+/// A field name as a label: `time_to_detect` -> `Time to detect`.
+pub(super) fn field_label(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut c = words.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_drop_trailing_zeros() {
+        for (n, expect) in [
+            (3.0, "3"),
+            (-2.0, "-2"),
+            (1.5, "1.5"),
+            (0.1234, "0.123"),
+            (99.95, "99.95"),
+            (1e16, "10000000000000000"),
+        ] {
+            assert_eq!(format_number(n), expect, "{n}");
+        }
+    }
+
+    #[test]
+    fn minutes_read_as_hours_past_two() {
+        for (m, expect) in [
+            (0, "0 min"),
+            (119, "119 min"),
+            (120, "2 h 0 min"),
+            (185, "3 h 5 min"),
+        ] {
+            assert_eq!(minutes_in_words(m), expect);
+        }
+    }
+
+    #[test]
+    fn field_names_become_labels() {
+        for (name, expect) in [
+            ("time_to_detect", "Time to detect"),
+            ("severity", "Severity"),
+            ("", ""),
+            ("énergie", "Énergie"),
+        ] {
+            assert_eq!(field_label(name), expect);
+        }
+    }
+
+    /// Templates see a kind's fields at the top level, next to `site` and `page`.
+    #[test]
+    fn page_context_puts_a_kinds_fields_beside_site_and_page() {
+        let site = SiteView {
+            title: "Handbook".into(),
+            description: String::new(),
+            base: "/hb".into(),
+            language: "en".into(),
+            nav: Vec::new(),
+            drafts: false,
+            today: "2026-12-03".into(),
+            search_indexes: 1,
+        };
+        let context = PageContext {
+            site: &site,
+            page: PageView::titled("Incident review", "/hb/meetings/incident-review/".into()),
+            extra: PlaybookView {
+                templates: Vec::new(),
+                archive: Vec::new(),
+                trends: Vec::new(),
+            },
+        };
+        let value = serde_json::to_value(&context).expect("serializes");
+        assert_eq!(value["site"]["base"], "/hb");
+        assert_eq!(value["page"]["title"], "Incident review");
+        assert_eq!(value["page"]["kind"], "page");
+        assert!(value["archive"].is_array() && value["trends"].is_array());
+        let plain = serde_json::to_value(PageContext {
+            site: &site,
+            page: PageView::default(),
+            extra: Plain {},
+        })
+        .expect("serializes");
+        let keys: Vec<&String> = plain
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(keys, ["page", "site"]);
+    }
+}
