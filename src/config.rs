@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub const CONFIG_FILE: &str = "opsbook.toml";
+pub(crate) const CONFIG_FILE: &str = "opsbook.toml";
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -149,7 +149,7 @@ impl Default for HighlightConfig {
 /// Every setting, as `key` (dotted for tables) and what it does. Kept beside the struct and
 /// checked against it by a test, so the generated reference and `opsbook init`'s commented
 /// opsbook.toml cannot drift from what the parser accepts.
-pub const SETTINGS: &[(&str, &str)] = &[
+pub(crate) const SETTINGS: &[(&str, &str)] = &[
     ("title", "Shown in the header, page titles and feeds."),
     (
         "description",
@@ -236,7 +236,7 @@ pub fn reference_markdown() -> String {
 }
 
 /// An `opsbook.toml` with every setting at its default, commented, for `opsbook init`.
-pub fn commented_toml(title: &str) -> String {
+pub(crate) fn commented_toml(title: &str) -> String {
     let mut out = String::from(
         "# opsbook settings. Every setting has a default; uncomment to change one.\n\n",
     );

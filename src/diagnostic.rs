@@ -142,6 +142,31 @@ pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
+/// The closest candidate to `word`, if any is close enough to be what the author meant.
+/// Edit distance, not prefix similarity: `incidents/nope` must not suggest `incidents/2026-05-cache`.
+pub fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    // `sev5` is not a typo of `sev1`, nor `INC-2026-004` of `INC-2026-005`: a different number is
+    // a different thing, so candidates that differ only in digits are not suggested.
+    let only_digits_differ = |c: &str| {
+        c.len() == word.len()
+            && c.chars()
+                .zip(word.chars())
+                .all(|(a, b)| a == b || (a.is_ascii_digit() && b.is_ascii_digit()))
+    };
+    candidates
+        .filter(|c| !only_digits_differ(c))
+        .map(|c| {
+            (
+                strsim::normalized_damerau_levenshtein(&lower, &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

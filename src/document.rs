@@ -111,7 +111,7 @@ impl Document {
     }
 }
 
-pub fn truncate(text: &str, max_chars: usize) -> String {
+pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
         return text.to_string();
     }
@@ -220,7 +220,7 @@ pub fn parse_document(
 
 /// Stands in for a file that failed to parse, so that links to it are not reported as broken
 /// as well. Its id is recovered from an `id = "..."` or `id: ...` line where there is one.
-pub fn stub_document(source: &Source) -> Document {
+pub(crate) fn stub_document(source: &Source) -> Document {
     let id = source.text.lines().take(200).find_map(|line| {
         let rest = line.trim().strip_prefix("id")?.trim_start();
         let value = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':'))?;
@@ -274,7 +274,7 @@ fn unreachable_stub(source: &Source) -> Document {
 }
 
 /// `a/b.md` -> `a/b`; a name without a markdown extension stays whole (`PM-1 v1.2 notes`).
-pub fn strip_markdown_extension(path: &str) -> &str {
+pub(crate) fn strip_markdown_extension(path: &str) -> &str {
     let lower = path.to_ascii_lowercase();
     if lower.ends_with(".md") {
         &path[..path.len() - 3]
@@ -287,7 +287,7 @@ pub fn strip_markdown_extension(path: &str) -> &str {
 
 /// A URL path segment from a file or folder name: lowercase letters, digits, `.`, `_` and `-`.
 /// Names that already are such segments stay as they are.
-pub fn url_segment(name: &str) -> String {
+pub(crate) fn url_segment(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut dash = false;
     for c in name.trim().chars() {

@@ -86,11 +86,6 @@ pub fn stylesheet(light: &str, dark: &str) -> String {
     )
 }
 
-/// Names of the syntect themes a site may choose.
-pub fn theme_names() -> Vec<String> {
-    ThemeSet::load_defaults().themes.keys().cloned().collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

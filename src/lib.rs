@@ -13,29 +13,29 @@
 //!
 //! Content problems are collected as `Diagnostic`s through all stages and reported together.
 
-pub mod archive;
-pub mod chart;
+pub(crate) mod archive;
+pub(crate) mod chart;
 pub mod config;
-pub mod diagnostic;
+pub(crate) mod diagnostic;
 pub mod document;
-pub mod error;
-pub mod feed;
+pub(crate) mod error;
+pub(crate) mod feed;
 pub mod front_matter;
-pub mod highlight;
-pub mod html;
+pub(crate) mod highlight;
+pub(crate) mod html;
 pub mod links;
 pub mod markdown;
-pub mod output;
-pub mod placeholder;
+pub(crate) mod output;
+pub(crate) mod placeholder;
 pub mod render;
 pub mod scaffold;
-pub mod schema;
+pub(crate) mod schema;
 pub mod search;
 pub mod serve;
 pub mod site;
 pub mod source;
 pub mod theme;
-pub mod value;
+pub(crate) mod value;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -310,23 +310,44 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
 /// Pagefind's folder indexer reads and parses them on every core.
 pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
     output::check_output_dir(&options.root, out)?;
-    let validated = validate_site(options, &mut ParseCache::off())?;
+    let mut validated = validate_site(options, &mut ParseCache::off())?;
+    let warnings = std::mem::take(&mut validated.warnings);
+    let mut timings = std::mem::take(&mut validated.timings);
+    let pages = validated.site.records.len();
     let staging = output::Staging::beside(out)?;
+    timings.extend(write_site(validated, &staging, options.search)?);
+    let (files, bytes) = (staging.files(), staging.bytes());
     let started = Instant::now();
-    validated.render_all(&|path, bytes| staging.write(path, &bytes))?;
-    let documents = validated.plan.document_paths();
-    let Validated {
-        site,
+    staging.swap_in(out)?;
+    timings.push(("swap", started.elapsed()));
+    Ok(Build {
         warnings,
-        mut timings,
-        ..
-    } = validated;
+        pages,
+        files,
+        bytes,
+        timings,
+    })
+}
+
+/// Stages 5 and 6: renders every file of the site into `staging`, then, with `Search::Index`,
+/// indexes the pages written. Shared by `build_to` and the preview server's indexer. Handed the
+/// `Validated` itself (a build), it frees the site model before indexing; handed a reference
+/// (`serve`, which keeps serving it), it cannot.
+pub(crate) fn write_site(
+    validated: impl std::borrow::Borrow<Validated>,
+    staging: &output::Staging,
+    search: Search,
+) -> Result<Vec<(&'static str, Duration)>, Error> {
+    let mut timings = Vec::new();
+    let started = Instant::now();
+    let site = validated.borrow();
+    site.render_all(&|path, bytes| staging.write(path, &bytes))?;
     timings.push(("render + write", started.elapsed()));
-    let pages = site.records.len();
-    let language = site.config.language.clone();
-    let per_index = site.config.search.pages_per_index;
-    drop(site);
-    if options.search == Search::Index {
+    let documents = site.plan.document_paths();
+    let language = site.site.config.language.clone();
+    let per_index = site.site.config.search.pages_per_index;
+    drop(validated);
+    if search == Search::Index {
         let started = Instant::now();
         search::build_indexes(
             staging.path(),
@@ -341,17 +362,7 @@ pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
         )?;
         timings.push(("search index", started.elapsed()));
     }
-    let (files, bytes) = (staging.files(), staging.bytes());
-    let started = Instant::now();
-    staging.swap_in(out)?;
-    timings.push(("swap", started.elapsed()));
-    Ok(Build {
-        warnings,
-        pages,
-        files,
-        bytes,
-        timings,
-    })
+    Ok(timings)
 }
 
 fn validate(

@@ -6,12 +6,13 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::diagnostic::suggest;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, Kind};
 use crate::html::escape;
 use crate::markdown::LinkKind;
 use crate::placeholder::{self, Slot};
-use crate::schema::{FieldValue, Reference, suggest};
+use crate::schema::{FieldValue, Reference};
 use crate::site::{DocId, PerDoc, Site};
 
 /// Where one body link goes, once resolved.
@@ -605,7 +606,7 @@ fn link_title(site: &Site, target: &Target) -> String {
 }
 
 /// Which document kinds count as a group in "Referenced by".
-pub fn group_label(site: &Site, doc: DocId) -> String {
+pub(crate) fn group_label(site: &Site, doc: DocId) -> String {
     let record = &site[doc];
     match record.kind {
         Kind::Review => site
@@ -618,7 +619,7 @@ pub fn group_label(site: &Site, doc: DocId) -> String {
     }
 }
 
-pub fn plural(label: &str) -> String {
+pub(crate) fn plural(label: &str) -> String {
     if label.ends_with('s') {
         label.to_string()
     } else {

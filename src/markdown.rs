@@ -93,7 +93,7 @@ fn parser_options() -> Options {
 }
 
 /// Whether a destination leaves the site (a scheme, a protocol-relative URL).
-pub fn is_external(dest: &str) -> bool {
+pub(crate) fn is_external(dest: &str) -> bool {
     let lower = dest.trim().to_ascii_lowercase();
     lower.starts_with("//")
         || lower.split_once(':').is_some_and(|(scheme, _)| {
@@ -115,7 +115,7 @@ fn is_document_link(dest: &str) -> bool {
 /// MkDocs admonitions (`!!! note "Title"` followed by an indented block) become block quotes
 /// that start with the title in bold, so imported handbooks read well. Every line keeps its
 /// byte length, so offsets (and the line and column of every later diagnostic) stay exact.
-pub fn rewrite_admonitions(body: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn rewrite_admonitions(body: &str) -> std::borrow::Cow<'_, str> {
     if !body.contains("!!!") && !body.contains("???") {
         return std::borrow::Cow::Borrowed(body);
     }
@@ -276,48 +276,25 @@ pub fn render(body: &str, options: RenderOptions) -> Markdown {
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = dest_url.to_string();
-                let kind = match link_type {
-                    LinkType::WikiLink { has_pothole } => Some(LinkKind::Wiki {
-                        has_text: has_pothole,
-                    }),
-                    _ if is_external(&dest) => None,
-                    _ if is_document_link(&dest) => Some(LinkKind::Markdown),
-                    _ => Some(LinkKind::Asset),
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                let Some((kind, dest)) = outbound(&tag) else {
+                    events.push(Event::Start(tag));
+                    continue;
                 };
-                match kind {
-                    Some(kind) => {
-                        let n = out.links.len();
-                        out.links.push(Link {
-                            kind,
-                            dest,
-                            text: String::new(),
-                            offset: range.start,
-                        });
-                        if kind == (LinkKind::Wiki { has_text: false }) {
-                            wiki_placeholder = Some(n);
-                        }
-                        link_text = Some((n, String::new()));
-                        events.push(Event::Start(Tag::Link {
-                            link_type,
-                            dest_url: placeholder::href_raw(n).into(),
-                            title,
-                            id,
-                        }));
+                let n = out.links.len();
+                out.links.push(Link {
+                    kind,
+                    dest,
+                    text: String::new(),
+                    offset: range.start,
+                });
+                if matches!(tag, Tag::Link { .. }) {
+                    if kind == (LinkKind::Wiki { has_text: false }) {
+                        wiki_placeholder = Some(n);
                     }
-                    None => events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })),
+                    link_text = Some((n, String::new()));
                 }
+                events.push(Event::Start(retarget(tag, placeholder::href_raw(n).into())));
             }
             Event::End(TagEnd::Link) => {
                 if let Some((n, text)) = link_text.take() {
@@ -327,36 +304,6 @@ pub fn render(body: &str, options: RenderOptions) -> Markdown {
                     events.push(Event::Text(placeholder::text(n).into()));
                 }
                 events.push(Event::End(TagEnd::Link));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = dest_url.to_string();
-                if is_external(&dest) || dest.is_empty() {
-                    events.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                } else {
-                    let n = out.links.len();
-                    out.links.push(Link {
-                        kind: LinkKind::Asset,
-                        dest,
-                        text: String::new(),
-                        offset: range.start,
-                    });
-                    events.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url: placeholder::href_raw(n).into(),
-                        title,
-                        id,
-                    }));
-                }
             }
             Event::Start(Tag::Table(alignments)) => {
                 events.push(Event::Html("<div class=\"table-wrap\">".into()));
@@ -405,6 +352,58 @@ pub fn render(body: &str, options: RenderOptions) -> Markdown {
     out
 }
 
+/// What a link or image points at, if it stays in the site: its kind and destination.
+/// External links and empty images are left alone.
+fn outbound(tag: &Tag<'_>) -> Option<(LinkKind, String)> {
+    let (link_type, dest) = match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        } => (Some(*link_type), dest_url.to_string()),
+        Tag::Image { dest_url, .. } => (None, dest_url.to_string()),
+        _ => return None,
+    };
+    let kind = match link_type {
+        Some(LinkType::WikiLink { has_pothole }) => LinkKind::Wiki {
+            has_text: has_pothole,
+        },
+        _ if is_external(&dest) || dest.is_empty() && link_type.is_none() => return None,
+        Some(_) if is_document_link(&dest) => LinkKind::Markdown,
+        _ => LinkKind::Asset,
+    };
+    Some((kind, dest))
+}
+
+/// The same link or image, pointing at `dest` instead.
+fn retarget<'a>(tag: Tag<'a>, dest: CowStr<'a>) -> Tag<'a> {
+    match tag {
+        Tag::Link {
+            link_type,
+            title,
+            id,
+            ..
+        } => Tag::Link {
+            link_type,
+            dest_url: dest,
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            title,
+            id,
+            ..
+        } => Tag::Image {
+            link_type,
+            dest_url: dest,
+            title,
+            id,
+        },
+        other => other,
+    }
+}
+
 /// Removes active content (scripts, event handlers, `javascript:` URLs, iframes) from rendered
 /// HTML, keeping what opsbook itself generates: heading ids, classes, highlighted code and the
 /// link placeholders (relative URLs) that the link stage fills in later.
@@ -425,7 +424,7 @@ fn sanitize(html: &str) -> String {
 }
 
 /// A URL-safe id from heading text: lowercase letters and digits, words joined by `-`.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
@@ -579,13 +578,16 @@ mod tests {
         let body = "<div class=\"note\" onclick=\"x()\">Hi <script>alert(1)</script></div>\n\n[[x]] and <b>bold</b>\n";
         let allow = render(body, RenderOptions::PLAIN);
         assert!(allow.html.contains("<script>") && allow.html.contains("onclick"));
-        let clean = render(
-            body,
-            RenderOptions {
-                raw_html: RawHtml::Sanitize,
-                ..RenderOptions::PLAIN
-            },
-        );
+        let with = |raw_html| {
+            render(
+                body,
+                RenderOptions {
+                    raw_html,
+                    ..RenderOptions::PLAIN
+                },
+            )
+        };
+        let clean = with(RawHtml::Sanitize);
         assert!(
             !clean.html.contains("<script") && !clean.html.contains("onclick"),
             "{}",
@@ -596,13 +598,7 @@ mod tests {
             "{}",
             clean.html
         );
-        let escaped = render(
-            body,
-            RenderOptions {
-                raw_html: RawHtml::Escape,
-                ..RenderOptions::PLAIN
-            },
-        );
+        let escaped = with(RawHtml::Escape);
         assert!(
             escaped.html.contains("&lt;script&gt;") && !escaped.html.contains("<b>"),
             "{}",

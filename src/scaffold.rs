@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use time::Date;
 
+use crate::diagnostic::suggest;
 use crate::document::url_segment;
 use crate::error::Error;
-use crate::schema::{FieldDef, FieldType, suggest};
+use crate::schema::{FieldDef, FieldType};
 use crate::site::{Drafts, Site};
 
 /// Creates a draft review of `template_id` titled `title`; returns its path.
@@ -165,7 +166,7 @@ fn toml_string(s: &str) -> String {
 
 /// The next id in `format`'s scheme: `INC-{year}-{seq:03}` -> `INC-2026-015` after `INC-2026-014`.
 /// Placeholders: `{year}`, `{month}`, `{quarter}`, `{week}` (ISO), `{seq}` or `{seq:0N}`.
-pub fn next_id(site: &Site, format: &str, today: Date) -> String {
+pub(crate) fn next_id(site: &Site, format: &str, today: Date) -> String {
     let filled = format
         .replace("{year}", &today.year().to_string())
         .replace("{month}", &format!("{:02}", u8::from(today.month())))

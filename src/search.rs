@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::site::{DocId, Site};
 
 /// The facets, as (name, label) in the order the search page shows them.
-pub const FACETS: &[(&str, &str)] = &[
+pub(crate) const FACETS: &[(&str, &str)] = &[
     ("kind", "Kind"),
     ("team", "Team"),
     ("severity", "Severity"),
@@ -27,7 +27,7 @@ pub const FACETS: &[(&str, &str)] = &[
 ];
 
 /// Output folder of the (first) index, under the site root.
-pub const BUNDLE_DIR: &str = "pagefind";
+pub(crate) const BUNDLE_DIR: &str = "pagefind";
 
 /// Output folder of index `k` (from 0): `pagefind`, `pagefind-2`, `pagefind-3`, ...
 pub fn bundle_dir(k: usize) -> String {
@@ -39,10 +39,10 @@ pub fn bundle_dir(k: usize) -> String {
 }
 
 /// The files of one index, as (path under the output root, bytes).
-pub type IndexFiles = Vec<(String, Vec<u8>)>;
+pub(crate) type IndexFiles = Vec<(String, Vec<u8>)>;
 
 /// How many indexes `documents` documents get, at most `per_index` in each.
-pub fn index_count(documents: usize, per_index: usize) -> usize {
+pub(crate) fn index_count(documents: usize, per_index: usize) -> usize {
     documents.div_ceil(per_index.max(1)).max(1)
 }
 
@@ -52,7 +52,7 @@ pub fn index_count(documents: usize, per_index: usize) -> usize {
 /// Up to `per_index` documents share one index. Larger sites get several, built one after the
 /// other so that Pagefind, which keeps a whole index in memory, never holds more than one:
 /// each is built from a scratch folder of hard links to its pages (no page is copied).
-pub fn build_indexes(
+pub(crate) fn build_indexes(
     root: &Path,
     documents: &[String],
     per_index: usize,
@@ -86,7 +86,7 @@ pub fn build_indexes(
 }
 
 /// The facets a document is filed under, by facet name.
-pub fn facets(site: &Site, i: DocId) -> BTreeMap<&'static str, Vec<String>> {
+pub(crate) fn facets(site: &Site, i: DocId) -> BTreeMap<&'static str, Vec<String>> {
     let record = &site[i];
     let doc = &record.doc;
     let mut facets: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
@@ -114,7 +114,7 @@ pub fn facets(site: &Site, i: DocId) -> BTreeMap<&'static str, Vec<String>> {
 /// What a page tells Pagefind about itself besides its text, as (attribute, `key:value`)
 /// pairs that the theme writes as `data-pagefind-meta` and `data-pagefind-filter` attributes:
 /// the result's title, kind, date, severity and id, and the facets it is filed under.
-pub fn page_attributes(site: &Site, i: DocId) -> Vec<(&'static str, String)> {
+pub(crate) fn page_attributes(site: &Site, i: DocId) -> Vec<(&'static str, String)> {
     let record = &site[i];
     let doc = &record.doc;
     let mut meta = vec![

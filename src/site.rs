@@ -10,12 +10,13 @@ use time::Date;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::suggest;
 use crate::document::{Document, Kind};
-use crate::schema::{Checker, Fields, Reference, Schema, suggest};
+use crate::schema::{Checker, Fields, Reference, Schema};
 use crate::value::Value;
 
 /// URLs of the pages the generator makes besides documents; links to them are valid.
-pub const GENERATED_URLS: &[&str] = &[
+pub(crate) const GENERATED_URLS: &[&str] = &[
     "/",
     "/incidents/",
     "/action-items/",

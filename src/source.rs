@@ -13,11 +13,11 @@ use crate::diagnostic::{Diagnostic, display_path};
 use crate::error::Error;
 use crate::theme::Theme;
 
-pub const CONTENT_DIR: &str = "content";
+pub(crate) const CONTENT_DIR: &str = "content";
 
 /// Files larger than this are refused: nobody writes a 16 MiB review, and reading one would
 /// make every build slow.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// One markdown file, with its text normalized (no BOM, `\n` line ends).
 #[derive(Debug, Clone)]
@@ -44,7 +44,7 @@ pub struct Asset {
 
 /// Everything a build reads.
 #[derive(Debug)]
-pub struct Sources {
+pub(crate) struct Sources {
     pub config: Config,
     pub documents: Vec<Source>,
     pub assets: Vec<Asset>,
@@ -57,7 +57,7 @@ pub struct Sources {
 /// the preview server re-reads only what changed (at 10,000 pages, reading everything again
 /// takes longer than the rest of a rebuild).
 #[derive(Default)]
-pub struct FileCache {
+pub(crate) struct FileCache {
     files: HashMap<PathBuf, (Option<SystemTime>, u64, Arc<str>)>,
     /// The last load's documents, assets and problems, for a reload that knows what changed.
     last: Option<(Vec<Source>, Vec<Asset>, Vec<Diagnostic>)>,
@@ -100,12 +100,12 @@ impl FileCache {
 }
 
 /// Reads the site at `root`.
-pub fn load_sources(root: &Path) -> Result<Sources, Error> {
+pub(crate) fn load_sources(root: &Path) -> Result<Sources, Error> {
     load_sources_cached(root, None)
 }
 
 /// `load_sources`, taking unchanged markdown files from `cache` and refreshing it.
-pub fn load_sources_cached(
+pub(crate) fn load_sources_cached(
     root: &Path,
     mut cache: Option<&mut FileCache>,
 ) -> Result<Sources, Error> {
@@ -247,7 +247,7 @@ pub fn load_sources_cached(
 }
 
 /// Reads `opsbook.toml`, or the defaults when there is none.
-pub fn load_config(root: &Path) -> Result<Config, Error> {
+pub(crate) fn load_config(root: &Path) -> Result<Config, Error> {
     let path = root.join(CONFIG_FILE);
     match std::fs::read(&path) {
         Ok(bytes) => {
@@ -313,11 +313,6 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     } else {
         text.to_string()
     })
-}
-
-/// The site root's folder of content, for callers that watch it.
-pub fn content_dir(root: &Path) -> PathBuf {
-    root.join(CONTENT_DIR)
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ macro_rules! embed {
 }
 
 /// The default theme as compiled in: (folder, file name, bytes).
-pub const DEFAULT_THEME: &[(&str, &str, &[u8])] = embed![
+pub(crate) const DEFAULT_THEME: &[(&str, &str, &[u8])] = embed![
     "templates" / "base.html",
     "templates" / "macros.html",
     "templates" / "index.html",

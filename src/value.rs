@@ -241,24 +241,6 @@ fn node_from_json(value: &serde_json::Value, span: &Range<usize>) -> Node {
     }
 }
 
-/// Converts to JSON for templates: dates become `YYYY-MM-DD` strings.
-pub fn to_json(value: &Value) -> serde_json::Value {
-    use serde_json::Value as J;
-    match value {
-        Value::String(s) => J::String(s.clone()),
-        Value::Integer(i) => J::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-        Value::Bool(b) => J::Bool(*b),
-        Value::Datetime(d) => J::String(d.to_string()),
-        Value::Array(items) => J::Array(items.iter().map(|n| to_json(&n.value)).collect()),
-        Value::Table(t) => J::Object(
-            t.iter()
-                .map(|e| (e.key.clone(), to_json(&e.node.value)))
-                .collect(),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         _ => RawHtml::Escape,
     };
     let options = RenderOptions { highlight: flags & 4 != 0, raw_html };
-    let source = Source { rel_path: "incidents/x.md".into(), text };
+    let source = Source { rel_path: "incidents/x.md".into(), text: text.into() };
     if let Ok(doc) = opsbook::document::parse_document(&source, options) {
         for link in &doc.markdown.links {
             assert!(link.offset <= source.text.len());

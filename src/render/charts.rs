@@ -36,11 +36,13 @@ impl Ctx<'_> {
         }
         chart::sparkline(
             &format!("spark-{n}"),
-            &m.name,
-            &m.unit,
-            &points,
-            m.goal,
-            better(m.direction),
+            &chart::Series {
+                title: &m.name,
+                unit: &m.unit,
+                points: &points,
+                goal: m.goal,
+                better: better(m.direction),
+            },
         )
     }
 
@@ -53,11 +55,13 @@ impl Ctx<'_> {
         ChartView {
             svg: chart::trend(
                 id,
-                &title,
-                &series.unit,
-                &points(series).collect::<Vec<_>>(),
-                series.goal,
-                better(series.direction),
+                &chart::Series {
+                    title: &title,
+                    unit: &series.unit,
+                    points: &points(series).collect::<Vec<_>>(),
+                    goal: series.goal,
+                    better: better(series.direction),
+                },
             ),
             title,
             columns: vec![

@@ -16,5 +16,7 @@ mod plan;
 mod templates;
 mod views;
 
-pub use plan::{Inputs, Plan, Sink, render_site};
-pub use templates::Renderer;
+pub use plan::Inputs;
+pub use plan::render_site;
+pub(crate) use plan::{Plan, Sink};
+pub(crate) use templates::Renderer;

@@ -54,7 +54,7 @@ pub struct Plan {
 }
 
 /// Where rendered files go, one call per file, from many threads at once.
-pub type Sink<'a> = dyn Fn(&str, Vec<u8>) -> Result<(), Error> + Sync + 'a;
+pub(crate) type Sink<'a> = dyn Fn(&str, Vec<u8>) -> Result<(), Error> + Sync + 'a;
 
 /// What a plan renders from: the validated model, its links, the theme and the content's assets.
 #[derive(Clone, Copy)]

@@ -463,6 +463,106 @@ pub(super) fn field_label(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
+    use crate::source::Source;
+
+    /// A site made of `(path under content/, text)` files, validated and linked, and its catalog.
+    fn site(files: &[(&str, &str)]) -> (Site, LinkGraph, Catalog) {
+        let docs = files
+            .iter()
+            .map(|(path, text)| {
+                let source = Source {
+                    rel_path: (*path).into(),
+                    text: (*text).into(),
+                };
+                crate::document::parse_document(&source, crate::markdown::RenderOptions::PLAIN)
+                    .map(std::sync::Arc::new)
+                    .expect("the test's files parse")
+            })
+            .collect();
+        let today = time::macros::date!(2026 - 06 - 01);
+        let (site, problems) =
+            crate::site::assemble(docs, Config::default(), today, crate::Drafts::Exclude);
+        let (graph, link_problems) = crate::links::build_graph(&site, &[]);
+        assert!(
+            problems.is_empty() && link_problems.is_empty(),
+            "{problems:?} {link_problems:?}"
+        );
+        let catalog = Catalog::new(&site);
+        (site, graph, catalog)
+    }
+
+    const TEMPLATE: &str = "+++\ntitle = \"Incident review\"\nfolder = \"incidents\"\nlabel = \"Incident\"\n[fields.severity]\ntype = \"enum\"\nvalues = [\"sev1\", \"sev2\"]\n[fields.teams]\ntype = \"list\"\nof = \"team\"\n[fields.status]\ntype = \"string\"\n[fields.runbook]\ntype = \"url\"\n[fields.follow_up]\ntype = \"page\"\n+++\n";
+    const TEAM: &str = "+++\ntitle = \"Payments & Billing\"\nid = \"payments\"\n+++\n";
+    const INCIDENT: &str = "+++\ntitle = \"Checkout <502s>\"\nid = \"INC-1\"\ndate = 2026-03-14\nseverity = \"sev2\"\nstatus = \"reviewed\"\nteams = [\"payments\"]\nrunbook = \"https://example.com/a?b=1&c=2\"\nfollow_up = \"guides/retries#backoff\"\n+++\nThe checkout API failed.\n";
+    const GUIDE: &str = "+++\ntitle = \"Retries\"\n+++\n## Backoff\n";
+
+    fn handbook() -> (Site, LinkGraph, Catalog) {
+        site(&[
+            ("templates/incident-review.md", TEMPLATE),
+            ("teams/payments.md", TEAM),
+            ("incidents/checkout.md", INCIDENT),
+            ("guides/retries.md", GUIDE),
+        ])
+    }
+
+    fn id_of(site: &Site, rel: &str) -> DocId {
+        site.iter()
+            .find(|(_, r)| r.doc.rel == rel)
+            .map(|(i, _)| i)
+            .expect("the document exists")
+    }
+
+    #[test]
+    fn a_review_summary_names_its_kind_severity_status_and_teams() {
+        let (site, graph, cat) = handbook();
+        let ctx = Ctx {
+            site: &site,
+            graph: &graph,
+            cat: &cat,
+        };
+        let summary = ctx.summary(id_of(&site, "incidents/checkout"));
+        assert_eq!(summary.title, "Checkout <502s>");
+        assert_eq!(summary.url, "/incidents/checkout/");
+        assert_eq!(summary.id.as_deref(), Some("INC-1"));
+        assert_eq!(summary.date.as_deref(), Some("2026-03-14"));
+        assert_eq!(summary.label, "Incident");
+        assert_eq!(summary.severity.as_deref(), Some("sev2"));
+        assert_eq!(summary.status.as_deref(), Some("reviewed"));
+        assert_eq!(
+            summary.teams,
+            [LinkView {
+                title: "Payments & Billing".into(),
+                url: "/teams/payments/".into()
+            }]
+        );
+        assert_eq!(summary.summary, "The checkout API failed.");
+    }
+
+    #[test]
+    fn field_values_are_escaped_and_references_become_links() {
+        let (site, graph, cat) = handbook();
+        let ctx = Ctx {
+            site: &site,
+            graph: &graph,
+            cat: &cat,
+        };
+        let record = &site[id_of(&site, "incidents/checkout")];
+        let html = |name: &str| ctx.field_html(record.fields.get(name).expect("the field is set"));
+        assert_eq!(
+            html("runbook"),
+            "<a href=\"https://example.com/a?b=1&amp;c=2\">https://example.com/a?b=1&amp;c=2</a>"
+        );
+        assert_eq!(
+            html("teams"),
+            "<a href=\"/teams/payments/\">Payments &amp; Billing</a>"
+        );
+        assert_eq!(
+            html("follow_up"),
+            "<a href=\"/guides/retries/#backoff\">Retries</a>"
+        );
+        assert_eq!(html("severity"), "sev2");
+    }
 
     #[test]
     fn numbers_drop_trailing_zeros() {

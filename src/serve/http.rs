@@ -99,7 +99,7 @@ fn respond(request: &Request, shared: &Shared) -> Reply {
 
 /// Maps a request path to an output file. Anything that could climb out of the site (`..`,
 /// encoded slashes or dots, backslashes, NUL) is refused before any lookup.
-pub fn resolve_path(path: &str) -> Result<String, u16> {
+pub(crate) fn resolve_path(path: &str) -> Result<String, u16> {
     let decoded = percent_decode(path).ok_or(400u16)?;
     if decoded.contains('\\') || decoded.contains('\0') || !decoded.starts_with('/') {
         return Err(400);
@@ -316,7 +316,7 @@ fn error_page(errors: &[Diagnostic], build: u64) -> Reply {
         .with_status_code(StatusCode(500))
 }
 
-pub fn content_type(name: &str) -> &'static str {
+pub(crate) fn content_type(name: &str) -> &'static str {
     let ext = name
         .rsplit_once('.')
         .map_or("", |(_, e)| e)

@@ -32,7 +32,7 @@ pub struct ServeOptions {
 /// The last good build, kept in memory and rendered page by page as browsers ask for pages:
 /// after an edit only the pages someone is looking at are rendered again, so a rebuild costs
 /// about the same at 10,000 pages as at 100.
-pub struct LiveSite {
+pub(crate) struct LiveSite {
     pub validated: crate::Validated,
     /// Files rendered so far in this build.
     rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
@@ -80,7 +80,7 @@ impl LiveSite {
 }
 
 /// What the server knows about the latest build.
-pub struct State {
+pub(crate) struct State {
     /// Increases with every rebuild, failed or not.
     pub build: u64,
     /// The last good build; `None` until a build has succeeded.
@@ -134,7 +134,7 @@ fn content_hash(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
-pub struct Shared {
+pub(crate) struct Shared {
     pub state: Mutex<State>,
     pub rebuilt: Condvar,
     pub options: ServeOptions,
@@ -316,27 +316,36 @@ fn index_in_background(shared: Arc<Shared>, build: u64, live: Arc<LiveSite>) {
     }
 }
 
-/// Pagefind indexes written pages: render them all into a temporary folder, as a build does.
+/// The search index of the served site: a build's last stages, into a temporary folder (the
+/// index is made from the written pages).
 fn search_index(live: &LiveSite) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let dir = tempfile::Builder::new()
         .prefix("opsbook-serve-search-")
         .tempdir()
         .map_err(|e| Error::Output(format!("search index: cannot make a temporary folder: {e}")))?;
     let staging = crate::output::Staging::beside(&dir.path().join("site"))?;
-    live.validated
-        .render_all(&|path, bytes| staging.write(path, &bytes))?;
-    let config = &live.validated.site.config;
+    crate::write_site(&live.validated, &staging, Search::Index)?;
+    let index_dirs: Vec<String> = (0..crate::search::index_count(
+        live.validated.site.records.len(),
+        live.validated.site.config.search.pages_per_index,
+    ))
+        .map(crate::search::bundle_dir)
+        .collect();
     let mut files = Vec::new();
-    crate::search::build_indexes(
-        staging.path(),
-        &live.validated.plan().document_paths(),
-        config.search.pages_per_index,
-        &config.language,
-        &mut |part| {
-            files.extend(part);
-            Ok(())
-        },
-    )?;
+    for entry in walkdir::WalkDir::new(staging.path()) {
+        let entry = entry.map_err(|e| Error::Output(format!("search index: {e}")))?;
+        let rel = entry
+            .path()
+            .strip_prefix(staging.path())
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let in_index = index_dirs.iter().any(|d| rel.starts_with(&format!("{d}/")));
+        if in_index && entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            files.push((rel, bytes));
+        }
+    }
     Ok(files)
 }
 

@@ -16,7 +16,7 @@ use crate::error::Error;
 const DEBOUNCE: Duration = Duration::from_millis(10);
 const WATCHED_DIRS: &[&str] = &["content", "themes", "templates", "static"];
 
-pub struct Changes {
+pub(crate) struct Changes {
     /// Kept alive for as long as events are wanted.
     watcher: notify::RecommendedWatcher,
     watched: Vec<PathBuf>,
@@ -25,7 +25,7 @@ pub struct Changes {
 
 /// A changed source file, and whether only its contents changed (it was not created, removed
 /// or renamed): then a rebuild can re-read just that file.
-pub struct Event {
+pub(crate) struct Event {
     pub path: PathBuf,
     pub contents_only: bool,
 }
@@ -44,7 +44,7 @@ impl Changes {
     }
 }
 
-pub fn watch(root: &Path) -> Result<Changes, Error> {
+pub(crate) fn watch(root: &Path) -> Result<Changes, Error> {
     let (tx, rx) = channel();
     let root_owned = root.to_path_buf();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -125,7 +125,7 @@ fn is_source_rel(rel: &Path) -> bool {
 /// Blocks until a change arrives, then waits for the burst to settle. Returns the files whose
 /// contents changed when that is all that happened, `Some(None)` for anything else (files
 /// created, removed, renamed), and `None` when the watcher is gone.
-pub fn next_change(events: &Receiver<Event>) -> Option<Option<Vec<PathBuf>>> {
+pub(crate) fn next_change(events: &Receiver<Event>) -> Option<Option<Vec<PathBuf>>> {
     let first = events.recv().ok()?;
     let mut edited = first.contents_only.then(|| vec![first.path]);
     loop {

@@ -1,6 +1,7 @@
 //! Integration tests: build real fixture sites with the real binary into temp folders and check
 //! what a user would see: pages, links, diagnostics and exit codes.
 
+mod architecture;
 mod archive;
 mod build;
 mod errors;
