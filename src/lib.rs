@@ -7,8 +7,8 @@
 //! 3. `site::assemble`          classify, validate reviews against their templates -> `Site`
 //! 4. `links::build_graph`      resolve every link and reference, backlinks -> `LinkGraph`
 //! 5. `render::Plan`            every output file and how to make it, rendered in parallel
-//!    straight into `output::Staging`
-//! 6. `search::build_index`     Pagefind indexes the written pages; `Staging::swap_in` then
+//!    straight into `output::Staging` (`write_site`)
+//! 6. `search::build_indexes`   Pagefind indexes the written pages; `Staging::swap_in` then
 //!    replaces the previous output
 //!
 //! Content problems are collected as `Diagnostic`s through all stages and reported together.

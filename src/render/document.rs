@@ -9,8 +9,7 @@ use super::listing;
 use super::templates::Renderer;
 use super::views::{
     Ctx, FieldRow, Group, ItemView, PageContext, PageView, Plain, PlaybookView, SchemaFieldView,
-    SearchAttr, SectionView, SiteView, TeamView, TemplateView, TocItem, field_label,
-    minutes_in_words,
+    SectionView, SiteView, TeamView, TemplateView, TocItem, field_label, minutes_in_words,
 };
 use crate::archive;
 use crate::document::Kind;
@@ -80,7 +79,7 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
         summary: doc.summary.clone(),
         source_path: doc.path.clone(),
         content: ctx.body_html(i),
-        search: search_attrs(ctx, i),
+        search: ctx.search_attrs(i),
         toc: doc
             .markdown
             .headings
@@ -128,14 +127,6 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
         }
     }
     page
-}
-
-/// The search index's attributes of document `i`, for the theme to write into its page.
-pub(super) fn search_attrs(ctx: &Ctx<'_>, i: DocId) -> Vec<SearchAttr> {
-    crate::search::page_attributes(ctx.site, i)
-        .into_iter()
-        .map(|(attr, value)| SearchAttr { attr, value })
-        .collect()
 }
 
 fn playbook_view(ctx: &Ctx<'_>, i: DocId, listed: &mut BTreeSet<DocId>) -> PlaybookView {

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use super::catalog::{folder_url, section_title};
-use super::document::search_attrs;
 use super::templates::Renderer;
 use super::views::{
     ActionItemsView, Ctx, DocSummary, FacetView, HomeView, IncidentsView, ItemView, PageContext,
@@ -74,7 +73,7 @@ pub(super) fn section(
             let doc = &site[i].doc;
             PageView {
                 content: ctx.body_html(i),
-                search: search_attrs(ctx, i),
+                search: ctx.search_attrs(i),
                 summary: doc.summary.clone(),
                 draft: doc.draft,
                 ..PageView::titled(&doc.title, url)
@@ -158,7 +157,7 @@ pub(super) fn incidents(
     page.kind = Kind::Section;
     if let Some(i) = index {
         page.content = ctx.body_html(i);
-        page.search = search_attrs(ctx, i);
+        page.search = ctx.search_attrs(i);
         page.summary = site[i].doc.summary.clone();
     }
     let mut totals = vec![0; levels.len()];

@@ -419,6 +419,14 @@ impl Ctx<'_> {
         }
     }
 
+    /// The search index's attributes of document `i`, for the theme to write into its page.
+    pub fn search_attrs(&self, i: DocId) -> Vec<SearchAttr> {
+        crate::search::page_attributes(self.site, i)
+            .into_iter()
+            .map(|(attr, value)| SearchAttr { attr, value })
+            .collect()
+    }
+
     /// Document `i`'s body HTML with its links filled in.
     pub fn body_html(&self, i: DocId) -> String {
         self.graph.fill_html(self.site, i, &self.cat.base)
