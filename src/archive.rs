@@ -272,19 +272,19 @@ pub struct MonthCounts {
     pub counts: Vec<(String, u32)>,
 }
 
-/// Incidents per month by severity for the `months` months up to the newest incident.
+/// Incidents per month by severity for the `months` months up to the build date (`site.today`),
+/// this month included; nothing when no incident is dated.
 pub fn incidents_per_month(
     site: &Site,
     incidents: &[DocId],
     levels: &[String],
     months: usize,
 ) -> Vec<MonthCounts> {
-    let dates: Vec<Date> = incidents.iter().filter_map(|&i| site[i].doc.date).collect();
-    let Some(last) = dates.iter().max().copied() else {
+    if !incidents.iter().any(|&i| site[i].doc.date.is_some()) {
         return Vec::new();
-    };
+    }
     let month_index = |d: Date| d.year() * 12 + i32::from(u8::from(d.month())) - 1;
-    let end = month_index(last);
+    let end = month_index(site.today);
     let start = end - months as i32 + 1;
     (start..=end)
         .map(|m| {

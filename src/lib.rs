@@ -424,6 +424,23 @@ fn validate(
     let (graph, link_diagnostics) = links::build_graph(&site, &assets);
     diagnostics.extend(link_diagnostics);
     timings.push(("link", started.elapsed()));
+    if options.drafts == Drafts::Include {
+        // The preview shows drafts, which are not published: what one still lacks is a warning
+        // (as `check` says), so a fresh draft previews with its banner instead of failing the site.
+        let drafts: std::collections::HashSet<&str> = site
+            .records
+            .iter()
+            .filter(|r| r.doc.draft)
+            .map(|r| r.doc.path.as_str())
+            .collect();
+        for d in diagnostics
+            .iter_mut()
+            .filter(|d| d.is_error() && drafts.contains(d.path.as_str()))
+        {
+            d.severity = Severity::Warning;
+            d.message = format!("draft: {}", d.message);
+        }
+    }
     Ok((site, graph, diagnostics))
 }
 

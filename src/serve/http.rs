@@ -282,6 +282,8 @@ fn long_poll(query: &str, shared: &Shared) -> Reply {
     let body = serde_json::json!({
         "build": state.build,
         "reload": reload,
+        // Whether a build ever succeeded: without one there is no "last good version" to show.
+        "served": state.site.is_some(),
         "errors": state.errors.iter().map(diagnostic_json).collect::<Vec<_>>(),
     });
     with_type(

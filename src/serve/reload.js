@@ -13,7 +13,7 @@
     window.addEventListener("load", function () { window.scrollTo(0, Number(saved)); });
   }
 
-  function overlay(errors) {
+  function overlay(errors, served) {
     var old = document.getElementById("opsbook-overlay");
     if (old) old.remove();
     if (!errors.length) return;
@@ -24,7 +24,8 @@
       "background:#1d1f21;color:#f3f3f3;border:3px solid #e5484d;border-radius:8px;padding:1rem 1.25rem;" +
       "font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 8px 30px rgba(0,0,0,.4)";
     var title = document.createElement("strong");
-    title.textContent = "opsbook: the last edit does not build (" + errors.length + " problem" + (errors.length === 1 ? "" : "s") + "). Showing the last good version.";
+    title.textContent = "opsbook: the last edit does not build (" + errors.length + " problem" + (errors.length === 1 ? "" : "s") + "). " +
+      (served ? "Showing the last good version." : "Fix it and this page reloads by itself.");
     title.style.cssText = "display:block;color:#ff9592;margin-bottom:.5rem;font-family:system-ui,sans-serif";
     box.appendChild(title);
     errors.forEach(function (e) {
@@ -65,7 +66,7 @@
             location.reload();
             return;
           }
-          overlay(news.errors || []);
+          overlay(news.errors || [], news.served);
         }
         poll(false);
       })

@@ -118,3 +118,51 @@ fn the_incident_catalogue_counts_by_month_and_severity() {
         "drafts stay out of counts and charts"
     );
 }
+
+/// Regression: "the last twelve months" ended at the newest incident, so a handbook whose last
+/// incident was in January showed February to January in December.
+#[test]
+fn the_twelve_month_window_ends_at_the_build_date() {
+    let site = TestSite::fixture("basic");
+    let months = |site: &TestSite| -> Vec<String> {
+        let catalogue = site.page("/incidents/");
+        catalogue
+            .split("<th scope=\"row\">")
+            .skip(1)
+            .filter_map(|row| row.split_once("</th>").map(|(m, _)| m.to_string()))
+            .filter(|m| m.len() == 7 && m.as_bytes()[4] == b'-' && !m.contains('Q'))
+            .collect()
+    };
+    // The fixture's build date is 2026-06-01; its incidents are from March and May.
+    site.build().assert_success();
+    let shown = months(&site);
+    assert_eq!(
+        shown.first().map(String::as_str),
+        Some("2025-07"),
+        "{shown:?}"
+    );
+    assert_eq!(
+        shown.last().map(String::as_str),
+        Some("2026-06"),
+        "{shown:?}"
+    );
+    assert_eq!(shown.len(), 12);
+
+    let config = std::fs::read_to_string(site.root().join("opsbook.toml")).unwrap();
+    site.write(
+        "opsbook.toml",
+        &config.replace("today = \"2026-06-01\"", "today = \"2026-12-03\""),
+    );
+    site.build().assert_success();
+    let shown = months(&site);
+    assert_eq!(
+        shown.first().map(String::as_str),
+        Some("2026-01"),
+        "{shown:?}"
+    );
+    assert_eq!(
+        shown.last().map(String::as_str),
+        Some("2026-12"),
+        "{shown:?}"
+    );
+}

@@ -294,3 +294,47 @@ fn the_server_survives_a_flood_of_bad_and_slow_requests() {
         "memory grew from {before} KB to {after} KB"
     );
 }
+
+/// Regression: a review fresh from `opsbook new` answered HTTP 500 on every URL in `serve`,
+/// because its empty required fields and sections were errors there (and warnings in `check`).
+#[test]
+fn a_new_draft_previews_with_its_banner_and_no_errors() {
+    let hb = TestSite::empty();
+    let init = crate::harness::run({
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsbook"));
+        cmd.arg("init").arg(hb.root());
+        cmd
+    });
+    init.assert_success();
+    let created = hb.run(&["new", "incident-review", "Login API timed out"]);
+    created.assert_success();
+    let rel = created.stdout.trim().to_string();
+    let url = format!(
+        "/{}/",
+        rel.trim_start_matches("content/").trim_end_matches(".md")
+    );
+
+    let server = Server::start(&hb);
+    let (status, _, body) = server.get(&url);
+    assert_eq!(status, 200, "{url}: {body}");
+    assert!(
+        body.contains("Login API timed out") && body.contains("class=\"draft-banner\""),
+        "the draft shows with its banner"
+    );
+    let (status, _, home) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("Login API timed out"),
+        "listed in the preview"
+    );
+    // What the page's reload client asks: no errors, so no overlay.
+    let (status, _, news) = server.get("/__opsbook/reload?build=0&page=/&now=1");
+    assert_eq!(status, 200);
+    let news: serde_json::Value = serde_json::from_str(&news).expect("JSON");
+    assert_eq!(news["errors"], serde_json::json!([]), "{news}");
+    assert_eq!(news["served"], true);
+
+    // A published build still leaves it out, and `check` names what it lacks.
+    hb.build().assert_success();
+    assert!(!hb.out().join(url.trim_start_matches('/')).exists());
+}
