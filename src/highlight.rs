@@ -46,14 +46,27 @@ pub fn code_block(code: &str, lang: &str, enabled: bool) -> String {
     format!("<pre class=\"code\"{label}><code{class}>{body}</code></pre>\n")
 }
 
-fn highlight(code: &str, lang: &str) -> Option<String> {
-    if lang.is_empty() || code.len() > MAX_BLOCK_BYTES {
+/// Whether `code_block` would highlight this block: its language is known and it is not too big.
+pub fn can_highlight(code: &str, lang: &str) -> bool {
+    code.len() <= MAX_BLOCK_BYTES && syntax(lang).is_some()
+}
+
+fn syntax(lang: &str) -> Option<&'static syntect::parsing::SyntaxReference> {
+    let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
+    if lang.is_empty() {
         return None;
     }
     let set = syntaxes();
-    let syntax = set
-        .find_syntax_by_token(lang)
-        .or_else(|| set.find_syntax_by_extension(lang))?;
+    set.find_syntax_by_token(lang)
+        .or_else(|| set.find_syntax_by_extension(lang))
+}
+
+fn highlight(code: &str, lang: &str) -> Option<String> {
+    if code.len() > MAX_BLOCK_BYTES {
+        return None;
+    }
+    let set = syntaxes();
+    let syntax = syntax(lang)?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
     let start = Instant::now();
     for line in LinesWithEndings::from(code) {

@@ -125,18 +125,23 @@ pub struct LinkGraph {
 }
 
 impl LinkGraph {
-    /// Document `i`'s body HTML with the link placeholders of the markdown stage replaced by
-    /// real URLs (prefixed with `base`) and wiki-link titles.
+    /// Document `i`'s body HTML with the placeholders of the markdown stage filled in: real URLs
+    /// (prefixed with `base`), wiki-link titles and highlighted code.
     pub fn fill_html(&self, site: &Site, i: DocId, base: &str) -> String {
         let doc = &site[i].doc;
         let targets = &self.targets[i];
         let html = &doc.markdown.html;
-        if targets.is_empty() {
+        if !placeholder::any(html) {
             return html.clone();
         }
         placeholder::fill(html, |slot| match slot {
             Slot::Href(n) => targets.get(n).map(|t| escape(&href(site, base, i, t))),
             Slot::Text(n) => targets.get(n).map(|t| escape(&link_title(site, t))),
+            Slot::Code(n) => doc
+                .markdown
+                .code_blocks
+                .get(n)
+                .map(|b| crate::highlight::code_block(&b.code, &b.lang, true)),
         })
     }
 

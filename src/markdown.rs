@@ -55,6 +55,16 @@ pub struct Markdown {
     pub first_heading: Option<String>,
     /// Plain text of the body, for summaries and the search index.
     pub text: String,
+    /// Code blocks to highlight when the page is rendered, in order; `html` holds a placeholder
+    /// for each (see `placeholder`).
+    pub code_blocks: Vec<CodeBlock>,
+}
+
+/// A fenced code block in a language the highlighter knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    pub lang: String,
+    pub code: String,
 }
 
 impl Markdown {
@@ -215,9 +225,15 @@ pub fn render(body: &str, options: RenderOptions) -> Markdown {
                     let (lang, text) = code.take().unwrap_or_default();
                     out.text.push_str(&text);
                     out.text.push('\n');
-                    events.push(Event::Html(
-                        highlight::code_block(&text, &lang, highlight).into(),
-                    ));
+                    let html = if highlight && highlight::can_highlight(&text, &lang) {
+                        // Highlighting is most of what parsing a page would cost: it waits for
+                        // the page to be rendered (the preview renders only pages people open).
+                        out.code_blocks.push(CodeBlock { lang, code: text });
+                        placeholder::code(out.code_blocks.len() - 1)
+                    } else {
+                        highlight::code_block(&text, &lang, false)
+                    };
+                    events.push(Event::Html(html.into()));
                 }
                 _ => {}
             }
@@ -538,10 +554,33 @@ mod tests {
             },
         );
         assert!(md.links.is_empty());
+        // Highlighting waits for the page to be rendered: the block is kept, with a placeholder.
+        assert_eq!(md.html.trim(), placeholder::code(0));
+        assert_eq!(
+            md.code_blocks,
+            [CodeBlock {
+                lang: "rust".into(),
+                code: "let a = \"[[x]]\";\n".into()
+            }]
+        );
+        let block = &md.code_blocks[0];
+        let html = highlight::code_block(&block.code, &block.lang, true);
         assert!(
-            md.html.contains("<pre class=\"code\" data-lang=\"rust\">"),
+            html.contains("<pre class=\"code\" data-lang=\"rust\">") && html.contains("hl-"),
+            "{html}"
+        );
+        // A language the highlighter does not know is plain text at once.
+        let plain = render(
+            "```nosuchlang\n<b>\n```\n",
+            RenderOptions {
+                highlight: true,
+                ..RenderOptions::PLAIN
+            },
+        );
+        assert!(
+            plain.code_blocks.is_empty() && plain.html.contains("&lt;b&gt;"),
             "{}",
-            md.html
+            plain.html
         );
     }
 
