@@ -48,8 +48,8 @@ pub(crate) enum Slot {
 /// `html` with every placeholder replaced by what `fill` gives for it (already escaped by the
 /// caller). A placeholder `fill` has nothing for, or a lone marker, is left as it is.
 pub(crate) fn fill(html: &str, mut fill: impl FnMut(Slot) -> Option<String>) -> String {
-    let kinds: [(&str, fn(usize) -> Slot); 3] =
-        [(HREF, Slot::Href), (TEXT, Slot::Text), (CODE, Slot::Code)];
+    type Kind = (&'static str, fn(usize) -> Slot);
+    let kinds: [Kind; 3] = [(HREF, Slot::Href), (TEXT, Slot::Text), (CODE, Slot::Code)];
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
     // The nearest marker of any kind, again after each one.
