@@ -32,7 +32,11 @@ enum Job {
     Home,
     Search,
     NotFound,
-    Sitemap,
+    /// `sitemap.xml` listing every page, or part `k` (from 0) of them when a sitemap index
+    /// points at the parts.
+    Sitemap(Option<usize>),
+    /// `sitemap.xml` as an index of `n` parts, for sites past the protocol's 50,000 URLs a file.
+    SitemapIndex(usize),
     /// The site's Atom feed.
     Feed,
     /// A team's Atom feed, by team id.
@@ -111,7 +115,6 @@ impl Plan {
         jobs.insert("action-items/index.html".into(), Job::ActionItems);
         jobs.insert("search/index.html".into(), Job::Search);
         jobs.insert("404.html".into(), Job::NotFound);
-        jobs.insert("sitemap.xml".into(), Job::Sitemap);
         jobs.insert("atom.xml".into(), Job::Feed);
         for team in site.teams.values() {
             let url = &site[team.doc].doc.url;
@@ -126,6 +129,16 @@ impl Plan {
         jobs.insert("syntax.css".into(), Job::SyntaxCss);
         for (n, asset) in assets.iter().enumerate() {
             jobs.insert(asset.rel_path.clone(), Job::Asset(n));
+        }
+        let pages = jobs.keys().filter(|p| is_page(p)).count();
+        if pages <= SITEMAP_URLS {
+            jobs.insert("sitemap.xml".into(), Job::Sitemap(None));
+        } else {
+            let parts = pages.div_ceil(SITEMAP_URLS);
+            jobs.insert("sitemap.xml".into(), Job::SitemapIndex(parts));
+            for k in 0..parts {
+                jobs.insert(sitemap_part(k), Job::Sitemap(Some(k)));
+            }
         }
         let ctx = Ctx {
             site,
@@ -217,7 +230,8 @@ impl Plan {
             }
             Job::Search => listing::search(&ctx, renderer, view),
             Job::NotFound => listing::not_found(&ctx, renderer, view),
-            Job::Sitemap => Ok(sitemap(&ctx, self.paths())),
+            Job::Sitemap(part) => Ok(sitemap(&ctx, self.paths(), *part)),
+            Job::SitemapIndex(parts) => Ok(sitemap_index(&ctx, *parts)),
             Job::Feed => {
                 let all: Vec<DocId> = site.ids().collect();
                 Ok(crate::feed::atom(
@@ -319,14 +333,36 @@ fn nav(ctx: &Ctx<'_>) -> Vec<LinkView> {
     nav
 }
 
-/// The sitemap lists every page (`.../index.html`), from the plan's paths.
-fn sitemap<'p>(ctx: &Ctx<'_>, paths: impl Iterator<Item = &'p str>) -> String {
+/// The sitemap protocol's limit of URLs in one file (its other limit, 50 MB, is far off: a URL
+/// line is well under 1 KB).
+const SITEMAP_URLS: usize = 50_000;
+
+/// Whether an output path is a page a sitemap lists.
+fn is_page(path: &str) -> bool {
+    path == "index.html" || path.ends_with("/index.html")
+}
+
+/// Output path of sitemap part `k` (from 0): `sitemap-1.xml`, ...
+fn sitemap_part(k: usize) -> String {
+    format!("sitemap-{}.xml", k + 1)
+}
+
+/// A sitemap of every page (`.../index.html`) in URL order, from the plan's paths; with `part`,
+/// only that part's share of them.
+fn sitemap<'p>(ctx: &Ctx<'_>, paths: impl Iterator<Item = &'p str>, part: Option<usize>) -> String {
     let site = ctx.site;
     let mut urls: Vec<String> = paths
-        .filter(|p| *p == "index.html" || p.ends_with("/index.html"))
+        .filter(|p| is_page(p))
         .map(|p| format!("/{}", p.trim_end_matches("index.html")))
         .collect();
     urls.sort();
+    if let Some(k) = part {
+        urls = urls
+            .into_iter()
+            .skip(k * SITEMAP_URLS)
+            .take(SITEMAP_URLS)
+            .collect();
+    }
     let dates: HashMap<&str, String> = site
         .records
         .iter()
@@ -346,5 +382,24 @@ fn sitemap<'p>(ctx: &Ctx<'_>, paths: impl Iterator<Item = &'p str>) -> String {
         out.push_str("</url>\n");
     }
     out.push_str("</urlset>\n");
+    out
+}
+
+/// `sitemap.xml` for a site past 50,000 pages: an index of its parts.
+fn sitemap_index(ctx: &Ctx<'_>, parts: usize) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for k in 0..parts {
+        let loc = ctx
+            .site
+            .config
+            .absolute_url(&ctx.url(&format!("/{}", sitemap_part(k))));
+        out.push_str(&format!(
+            "  <sitemap><loc>{}</loc></sitemap>\n",
+            escape(&loc)
+        ));
+    }
+    out.push_str("</sitemapindex>\n");
     out
 }
