@@ -392,9 +392,34 @@ impl Resolver<'_> {
         label: impl FnOnce() -> String,
     ) -> Target {
         self.refs.push(doc);
-        if let Some(anchor) = anchor {
+        let mut anchor = anchor.map(str::to_string);
+        if let Some(written) = anchor.clone() {
             let target = &self.site[doc].doc;
-            if !target.stub && !target.markdown.headings.iter().any(|h| h.id == anchor) {
+            let headings = &target.markdown.headings;
+            // Links written for other renderers often keep the heading's capitals
+            // (`#Birthday-gift-budget`); ids are lower case, and browsers match them exactly.
+            let lower = written.to_lowercase();
+            let cased = (!headings.iter().any(|h| h.id == written))
+                .then(|| headings.iter().find(|h| h.id == lower))
+                .flatten();
+            if let Some(heading) = cased {
+                let d = Diagnostic::error(
+                    &self.doc.path,
+                    format!(
+                        "anchor `#{written}` in {} matches the heading `#{}` of {} only when case is ignored; linked to `#{}`",
+                        label(),
+                        heading.id,
+                        target.path,
+                        heading.id
+                    ),
+                )
+                .at(&self.doc.text, offset)
+                .with_severity(Severity::Warning)
+                .with_suggestion(format!("write `#{}`", heading.id));
+                self.diagnostics.push(d);
+                anchor = Some(heading.id.clone());
+            } else if !target.stub && !headings.iter().any(|h| h.id == written) {
+                let anchor = written.as_str();
                 let ids = target.markdown.headings.iter().map(|h| h.id.as_str());
                 let suggestion = suggest(anchor, ids).map(|s| format!("did you mean `#{s}`?"));
                 let suggestion = suggestion.or_else(|| {
@@ -417,10 +442,7 @@ impl Resolver<'_> {
                 );
             }
         }
-        Target::Document {
-            doc,
-            anchor: anchor.map(str::to_string),
-        }
+        Target::Document { doc, anchor }
     }
 
     fn resolve_error(&mut self, err: ResolveError, offset: usize, what: &str, target: &str) {

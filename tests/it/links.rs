@@ -143,3 +143,72 @@ fn backlinks_are_grouped_by_kind_with_titles() {
     // INC-2026-002 names this one in `related`: it is listed under Related, not repeated here.
     assert!(!backlinks.contains("Cache eviction storm"), "{backlinks}");
 }
+
+/// Heading ids are GitHub's, so links written on a code host keep working: punctuation and emoji
+/// dropped, each space a `-` (nothing collapsed), letters of any script kept, repeats numbered.
+#[test]
+fn heading_ids_are_githubs() {
+    let site = site_with(
+        "# Ids\n\n\
+         ## Loop & Tie\n\n\
+         ## What's next? (Q3)\n\n\
+         ## 🚀 Launch day\n\n\
+         ## Über Äpfel\n\n\
+         ## Notes\n\n\
+         ## Notes\n\n\
+         ## `opsbook check` — in CI\n\n\
+         ## Kept {#custom}\n\n\
+         [tie](#loop--tie) [launch](#-launch-day) [äpfel](#über-äpfel) [second notes](#notes-1)\n",
+    );
+    site.build().assert_success();
+    let html = site.page("/guides/links/");
+    for id in [
+        "loop--tie",
+        "whats-next-q3",
+        "-launch-day",
+        "über-äpfel",
+        "notes",
+        "notes-1",
+        "opsbook-check--in-ci",
+        "custom",
+    ] {
+        assert!(
+            html.contains(&format!("<h2 id=\"{id}\">")),
+            "no heading with id {id}:\n{html}"
+        );
+    }
+    assert!(html.contains("<a href=\"#über-äpfel\">äpfel</a>"), "{html}");
+}
+
+/// A fragment written with the heading's capitals (as some renderers keep them) still links to
+/// the heading, with a warning that names the exact id.
+#[test]
+fn an_anchor_that_differs_only_in_case_resolves_with_a_warning() {
+    let site = site_with(
+        "# Budget\n\nSee [the budget](../guides/gifts.md#Birthday-gift-budget) and [[guides/gifts#BIRTHDAY-GIFT-BUDGET]].\n",
+    );
+    site.write(
+        "content/guides/gifts.md",
+        "# Gifts\n\n## Birthday gift budget\n\nFifty.\n",
+    );
+    let run = site.build();
+    run.assert_success();
+    assert_eq!(
+        run.diagnostics(),
+        "content/guides/links.md:3:5: warning: anchor `#Birthday-gift-budget` in link \"the budget\" matches the heading `#birthday-gift-budget` of content/guides/gifts.md only when case is ignored; linked to `#birthday-gift-budget`\n\
+         = help: write `#birthday-gift-budget`\n\
+         content/guides/links.md:3:63: warning: anchor `#BIRTHDAY-GIFT-BUDGET` in [[guides/gifts#BIRTHDAY-GIFT-BUDGET]] matches the heading `#birthday-gift-budget` of content/guides/gifts.md only when case is ignored; linked to `#birthday-gift-budget`\n\
+         = help: write `#birthday-gift-budget`\n"
+    );
+    let html = site.page("/guides/links/");
+    assert!(
+        html.contains("<a href=\"/guides/gifts/#birthday-gift-budget\">the budget</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "href=\"/guides/gifts/#birthday-gift-budget\">Gifts › Birthday gift budget</a>"
+        ),
+        "{html}"
+    );
+}
