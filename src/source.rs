@@ -40,6 +40,9 @@ impl Source {
 pub struct Asset {
     pub rel_path: String,
     pub bytes: Arc<[u8]>,
+    /// Whether it sits in a hidden folder (`.gitbook/assets/`): published only if a page links
+    /// to it, since hidden folders also hold editor and tool settings nobody meant to publish.
+    pub hidden: bool,
 }
 
 /// Everything a build reads.
@@ -136,7 +139,13 @@ pub(crate) fn load_sources_cached(
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+            .filter_entry(|e| {
+                // Hidden folders are walked for assets (GitBook keeps images in
+                // `.gitbook/assets/`); hidden files and version control folders are not.
+                e.depth() == 0
+                    || !is_hidden(e.file_name())
+                    || e.file_type().is_dir() && !is_vcs_folder(e.file_name())
+            });
         while let Some(entry) = walker.next() {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -180,6 +189,11 @@ pub(crate) fn load_sources_cached(
             }
             let rel = display_path(entry.path().strip_prefix(&content).unwrap_or(entry.path()));
             let shown = format!("{CONTENT_DIR}/{rel}");
+            let hidden = rel.split('/').any(|part| part.starts_with('.'));
+            if hidden && is_markdown(entry.path()) {
+                // Notes and templates of tools (`.github/PULL_REQUEST_TEMPLATE.md`) are not pages.
+                continue;
+            }
             let meta = match &cache {
                 Some(_) if is_markdown(entry.path()) => entry.metadata().ok(),
                 _ => None,
@@ -217,7 +231,7 @@ pub(crate) fn load_sources_cached(
                     Err(d) => diagnostics.push(d),
                 },
                 // A text file with no extension (a postmortem saved without `.md`) is a page too.
-                Ok(bytes) if entry.path().extension().is_none() && is_text(&bytes) => {
+                Ok(bytes) if !hidden && entry.path().extension().is_none() && is_text(&bytes) => {
                     match decode(&shown, bytes) {
                         Ok(text) => documents.push(Source {
                             rel_path: rel,
@@ -229,6 +243,7 @@ pub(crate) fn load_sources_cached(
                 Ok(bytes) => assets.push(Asset {
                     rel_path: rel,
                     bytes: bytes.into(),
+                    hidden,
                 }),
             }
         }
@@ -261,6 +276,14 @@ pub(crate) fn load_config(root: &Path) -> Result<Config, Error> {
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
+}
+
+/// Folders of version control systems: never part of the site, not even as assets.
+fn is_vcs_folder(name: &std::ffi::OsStr) -> bool {
+    matches!(
+        name.to_str(),
+        Some(".git" | ".hg" | ".svn" | ".jj" | ".bzr")
+    )
 }
 
 fn is_markdown(path: &Path) -> bool {

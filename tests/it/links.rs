@@ -212,3 +212,84 @@ fn an_anchor_that_differs_only_in_case_resolves_with_a_warning() {
         "{html}"
     );
 }
+
+/// Every file under content/ that is not markdown (an image, a PDF, a CSV, a file with no
+/// extension) is copied to the same path, and links and images to it are checked like page
+/// links. Hidden folders that hold assets (GitBook's `.gitbook/assets/`) work; what else hides
+/// in hidden folders (editor settings, a `.git` folder, tool templates) is not published.
+#[test]
+fn assets_are_copied_and_checked_and_hidden_asset_folders_work() {
+    let site = site_with(
+        "# Assets\n\n\
+         ![latency](img/latency.png) [the runbook](runbook.pdf) [raw data](../data/export.csv)\n\
+         ![from GitBook](<.gitbook/assets/image (1).png>) [a binary](../data/dump)\n",
+    );
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    let files: [(&str, &[u8]); 7] = [
+        ("content/guides/img/latency.png", png),
+        (
+            "content/guides/runbook.pdf",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
+        ),
+        ("content/data/export.csv", b"week,pages\n2026-W45,15\n"),
+        ("content/data/dump", b"\0\x01\x02"),
+        ("content/guides/.gitbook/assets/image (1).png", png),
+        ("content/guides/.gitbook/assets/unused.png", png),
+        ("content/.obsidian/workspace.json", b"{\"open\": []}"),
+    ];
+    for (path, bytes) in files {
+        let p = site.root().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    site.write("content/.git/config", "[core]\n");
+    site.write(
+        "content/.github/PULL_REQUEST_TEMPLATE.md",
+        "# Describe your change\n",
+    );
+    site.build().assert_success();
+    let out = site.out();
+    for (path, bytes) in &files[..5] {
+        let rel = path.trim_start_matches("content/");
+        assert_eq!(
+            std::fs::read(out.join(rel)).unwrap_or_default(),
+            *bytes,
+            "{rel} is copied as it is"
+        );
+    }
+    for unpublished in [
+        "guides/.gitbook/assets/unused.png",
+        ".obsidian/workspace.json",
+        ".git/config",
+        ".github/pull_request_template/index.html",
+        ".github/PULL_REQUEST_TEMPLATE/index.html",
+    ] {
+        assert!(
+            !out.join(unpublished).exists(),
+            "{unpublished} is published"
+        );
+    }
+    let html = site.page("/guides/links/");
+    for expected in [
+        "src=\"/guides/img/latency.png\"",
+        "href=\"/guides/runbook.pdf\"",
+        "href=\"/data/export.csv\"",
+        "src=\"/guides/.gitbook/assets/image%20%281%29.png\"",
+        "href=\"/data/dump\"",
+    ] {
+        assert!(html.contains(expected), "missing {expected}\nin:\n{html}");
+    }
+
+    site.write(
+        "content/guides/links.md",
+        "# Assets\n\n![latency](img/latnecy.png)\n\n[gone](../data/missing.csv)\n",
+    );
+    let run = site.run(&["check"]);
+    run.assert_code(1);
+    assert_eq!(
+        run.diagnostics(),
+        "content/guides/links.md:3:1: error: broken link to `img/latnecy.png`: no such file under content/\n\
+         = help: did you mean `img/latency.png`?\n\
+         content/guides/links.md:5:1: error: broken link to `../data/missing.csv`: no such file under content/\n"
+    );
+}
