@@ -410,6 +410,13 @@ fn validate(
             }
         }
     }
+    // A file that could not even be read is in the site too, as a stub: its one error is enough.
+    docs.extend(
+        sources
+            .unreadable
+            .iter()
+            .map(|s| std::sync::Arc::new(document::stub_document(s))),
+    );
     timings.push(("parse", started.elapsed()));
     let today = options
         .today
