@@ -6,7 +6,7 @@
 use time::Date;
 
 use crate::document::Kind;
-use crate::schema::{ActionItem, FieldValue, ItemStatus};
+use crate::schema::{self, ActionItem, FieldValue, ItemStatus};
 use crate::site::{DocId, Record, Site, Template};
 
 /// One action item and where it came from.
@@ -322,7 +322,7 @@ pub fn response_times_of(record: &Record) -> Option<(time::OffsetDateTime, Respo
         Some(FieldValue::Datetime(dt)) => Some(*dt),
         _ => None,
     };
-    let started = at("started")?;
+    let started = at(schema::STARTED)?;
     let minutes = |end: Option<time::OffsetDateTime>| {
         end.map(|e| (e - started).whole_minutes())
             .filter(|m| *m >= 0)
@@ -330,8 +330,8 @@ pub fn response_times_of(record: &Record) -> Option<(time::OffsetDateTime, Respo
     Some((
         started,
         ResponseTimes {
-            to_detect: minutes(at("detected")),
-            to_resolve: minutes(at("resolved")),
+            to_detect: minutes(at(schema::DETECTED)),
+            to_resolve: minutes(at(schema::RESOLVED)),
         },
     ))
 }

@@ -139,6 +139,13 @@ pub struct Schema {
     pub strict: bool,
 }
 
+/// The datetime fields of an incident's timeline, in the order things happen: validation checks
+/// that order, and the archive measures time to detect (started -> detected) and to resolve
+/// (started -> resolved) from them.
+pub const STARTED: &str = "started";
+pub const DETECTED: &str = "detected";
+pub const RESOLVED: &str = "resolved";
+
 /// Keys every document may set.
 pub const COMMON_KEYS: &[&str] = &[
     "title", "id", "slug", "template", "date", "draft", "summary", "related", "weight",
@@ -280,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_valid_review_passes() {
-        let review = "+++\ntitle = \"x\"\nseverity = \"sev1\"\nteams = [\"payments\"]\n[[action_items]]\ntitle = \"a\"\nowner = \"dana\"\ndue = 2026-04-01\n+++\n";
+        let review = "+++\ntitle = \"x\"\nseverity = \"sev1\"\nteams = [\"payments\"]\n[[action_items]]\ntitle = \"a\"\nowner = \"dana\"\ndue = 2026-04-01\nstatus = \"open\"\n+++\n";
         assert_eq!(check(review, &["Summary"]), Vec::<String>::new());
     }
 
@@ -297,6 +304,46 @@ mod tests {
                 "8:7 `due` of action item \"a\" must be a date such as 2026-04-01, found \"soon\"",
                 "9:10 `status` of action item \"a\" must be open, done or dropped, found \"closed\"",
                 "11:1 missing required section `## Summary`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_timeline_out_of_order_is_an_error_at_the_later_field() {
+        let t = "+++\ntitle = \"Incident review\"\n[fields.started]\ntype = \"datetime\"\n[fields.detected]\ntype = \"datetime\"\n[fields.resolved]\ntype = \"datetime\"\n+++\n";
+        let mut c = Checker {
+            path: "t.md",
+            text: t,
+            diagnostics: vec![],
+        };
+        let schema = Schema::from_template(&table(t), &mut c);
+        let check = |review: &str| {
+            let mut c = Checker {
+                path: "r.md",
+                text: review,
+                diagnostics: vec![],
+            };
+            schema.validate(&table(review), &[], &mut c);
+            c.diagnostics
+                .iter()
+                .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
+                .collect::<Vec<_>>()
+        };
+        let in_order = "+++\nstarted = 2026-03-14T09:00:00Z\ndetected = 2026-03-14T09:00:00Z\nresolved = 2026-03-14T09:41:00Z\n+++\n";
+        assert_eq!(check(in_order), Vec::<String>::new());
+        let reversed = "+++\nstarted = 2026-03-14T09:00:00Z\ndetected = 2026-03-14T08:10:00Z\nresolved = 2026-03-14T08:41:00Z\n+++\n";
+        assert_eq!(
+            check(reversed),
+            [
+                "3:12 `detected` (2026-03-14 08:10 UTC) is earlier than `started` (2026-03-14 09:00 UTC)",
+                "4:12 `resolved` (2026-03-14 08:41 UTC) is earlier than `started` (2026-03-14 09:00 UTC)",
+            ]
+        );
+        let before_detected = "+++\nstarted = 2026-03-14T09:00:00Z\ndetected = 2026-03-14T10:00:00+01:00\nresolved = 2026-03-14T09:30:00+01:00\n+++\n";
+        assert_eq!(
+            check(before_detected),
+            [
+                "4:12 `resolved` (2026-03-14 08:30 UTC) is earlier than `started` (2026-03-14 09:00 UTC)"
             ]
         );
     }

@@ -132,6 +132,7 @@ impl Schema {
                 );
             }
         }
+        check_timeline(table, &fields, check);
         self.check_sections(headings, check);
         // Keep the template's order, so pages show fields the way the template lists them.
         fields.sort_by_key(|(name, _)| self.fields.iter().position(|f| &f.name == name));
@@ -162,6 +163,47 @@ impl Schema {
                     format!("add a `## {}` heading: {}", section.heading, section.prompt),
                 );
             }
+        }
+    }
+}
+
+/// An incident cannot be detected or resolved before it started, nor resolved before it was
+/// detected: such a timeline is a typo (a wrong day, a missing offset) that would make its
+/// response times meaningless.
+fn check_timeline(table: &Table, fields: &[(String, FieldValue)], check: &mut Checker<'_>) {
+    use super::{DETECTED, RESOLVED, STARTED};
+    let at = |name: &str| {
+        fields.iter().find_map(|(n, v)| match v {
+            FieldValue::Datetime(dt) if n == name => Some(*dt),
+            _ => None,
+        })
+    };
+    for later in [DETECTED, RESOLVED] {
+        // One error per field: the first earlier time it precedes.
+        let Some((earlier, from, to)) = [STARTED, DETECTED]
+            .into_iter()
+            .take_while(|e| *e != later)
+            .find_map(|earlier| {
+                let (from, to) = (at(earlier)?, at(later)?);
+                (to < from).then_some((earlier, from, to))
+            })
+        else {
+            continue;
+        };
+        if let Some(node) = table.get(later) {
+            let utc = |dt: time::OffsetDateTime| {
+                let dt = dt.to_offset(time::UtcOffset::UTC);
+                format!("{} {:02}:{:02} UTC", dt.date(), dt.hour(), dt.minute())
+            };
+            check.error_with(
+                &node.span,
+                format!(
+                    "`{later}` ({}) is earlier than `{earlier}` ({})",
+                    utc(to),
+                    utc(from)
+                ),
+                format!("check the day and the offset: an incident is {STARTED}, then {DETECTED}, then {RESOLVED}"),
+            );
         }
     }
 }
@@ -331,7 +373,15 @@ fn action_item(node: &Node, name: &str, check: &mut Checker<'_>) -> Option<Actio
         },
     };
     let status = match t.get("status") {
-        None => ItemStatus::Open,
+        None => {
+            // An item whose state nobody wrote down would count as open for ever.
+            check.error_with(
+                &node.span,
+                format!("action item \"{title}\" has no `status`"),
+                "add status = \"open\", \"done\" or \"dropped\"".into(),
+            );
+            ItemStatus::Open
+        }
         Some(n) => match n.value {
             Value::String(ref s) if s == "open" => ItemStatus::Open,
             Value::String(ref s) if s == "done" => ItemStatus::Done,
