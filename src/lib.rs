@@ -26,6 +26,7 @@ pub(crate) mod html;
 pub mod links;
 pub mod markdown;
 pub(crate) mod output;
+pub(crate) mod pattern;
 pub(crate) mod placeholder;
 pub mod render;
 pub mod scaffold;
@@ -48,6 +49,7 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
 pub use output::OutputTree;
 pub use site::Drafts;
+pub use value::parse_date;
 
 /// What to build and how.
 #[derive(Debug, Clone)]

@@ -84,6 +84,10 @@ pub struct Template {
     pub label: String,
     /// Id pattern for `opsbook new`, e.g. `INC-{year}-{seq:03}`.
     pub id_format: Option<String>,
+    /// How `opsbook new` names a review's file (without `.md`), e.g. `{year}-w{week}`.
+    pub file_name: Option<String>,
+    /// How `opsbook new` titles a review, e.g. `Weekly ops review, {year}-W{week}`.
+    pub title_format: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -256,7 +260,24 @@ pub fn assemble(
                 .front
                 .str("label")
                 .map_or_else(|| doc.title.clone(), str::to_string),
-            id_format: doc.front.str("id_format").map(str::to_string),
+            id_format: name_pattern(
+                doc,
+                "id_format",
+                crate::pattern::ID_FORMAT,
+                &mut diagnostics,
+            ),
+            file_name: name_pattern(
+                doc,
+                "file_name",
+                crate::pattern::FILE_NAME,
+                &mut diagnostics,
+            ),
+            title_format: name_pattern(
+                doc,
+                "title_format",
+                crate::pattern::TITLE_FORMAT,
+                &mut diagnostics,
+            ),
         });
     }
 
@@ -350,6 +371,48 @@ pub fn assemble(
         drafts,
     };
     (site, diagnostics)
+}
+
+/// A template's naming pattern (`id_format`, `file_name`, `title_format`); an unknown
+/// placeholder is an error at the key.
+fn name_pattern(
+    doc: &Document,
+    key: &str,
+    extra: &[&str],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let node = doc.front.get(key)?;
+    let Value::String(pattern) = &node.value else {
+        diagnostics.push(
+            Diagnostic::error(&doc.path, format!("`{key}` must be a string"))
+                .at(&doc.text, node.span.start),
+        );
+        return None;
+    };
+    let unknown = crate::pattern::unknown(pattern, extra);
+    if let Some(first) = unknown.first() {
+        let known: Vec<&str> = crate::pattern::DATE.iter().chain(extra).copied().collect();
+        let hint = match suggest(first, known.iter().copied()) {
+            Some(s) => format!("did you mean `{{{s}}}`?"),
+            None => format!(
+                "`{key}` may use {}",
+                known
+                    .iter()
+                    .map(|k| format!("{{{k}}}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                &doc.path,
+                format!("`{key}` has an unknown placeholder `{{{first}}}`"),
+            )
+            .at(&doc.text, node.span.start)
+            .with_suggestion(hint),
+        );
+    }
+    Some(pattern.clone())
 }
 
 fn find_template(

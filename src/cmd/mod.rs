@@ -41,7 +41,7 @@ enum Command {
     Build(build::Args),
     /// Build, serve on 127.0.0.1, rebuild on every change and reload open pages.
     Serve(serve::Args),
-    /// Start a review from a template: every field and section, a fresh id and today's date.
+    /// Start a review from a template: every field and section, a fresh id and today's date (or --date).
     New(new::Args),
     /// Start a new handbook: settings, core templates and playbooks, a team and an example of each review.
     Init(init::Args),

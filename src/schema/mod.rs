@@ -165,6 +165,8 @@ pub const TEMPLATE_KEYS: &[&str] = &[
     "meeting",
     "label",
     "id_format",
+    "file_name",
+    "title_format",
     "fields",
     "sections",
 ];
