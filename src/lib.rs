@@ -85,6 +85,8 @@ impl BuildOptions {
 pub struct Build {
     pub warnings: Vec<Diagnostic>,
     pub pages: usize,
+    /// Documents marked `draft = true` that the build left out.
+    pub drafts_left_out: usize,
     /// Files written, search index included.
     pub files: usize,
     pub bytes: usize,
@@ -316,6 +318,7 @@ pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
     let warnings = std::mem::take(&mut validated.warnings);
     let mut timings = std::mem::take(&mut validated.timings);
     let pages = validated.site.records.len();
+    let drafts_left_out = validated.site.drafts_left_out;
     let staging = output::Staging::beside(out)?;
     timings.extend(write_site(validated, &staging, options.search)?);
     let (files, bytes) = (staging.files(), staging.bytes());
@@ -325,6 +328,7 @@ pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
     Ok(Build {
         warnings,
         pages,
+        drafts_left_out,
         files,
         bytes,
         timings,

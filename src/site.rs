@@ -125,6 +125,8 @@ pub struct Site {
     pub teams: BTreeMap<String, Team>,
     pub today: Date,
     pub drafts: Drafts,
+    /// Drafts `Drafts::Exclude` left out of the site.
+    pub drafts_left_out: usize,
 }
 
 /// Whether drafts are part of the site: `build` leaves them out, `serve` shows them.
@@ -192,6 +194,10 @@ pub fn assemble(
         private
             .iter()
             .any(|p| d.folder == *p || d.folder.starts_with(&format!("{p}/")))
+    };
+    let drafts_left_out = match drafts {
+        Drafts::Exclude => docs.iter().filter(|d| d.draft && !is_private(d)).count(),
+        Drafts::Include | Drafts::Unpublished => 0,
     };
     let docs: Vec<Arc<Document>> = docs
         .into_iter()
@@ -369,6 +375,7 @@ pub fn assemble(
         teams,
         today,
         drafts,
+        drafts_left_out,
     };
     (site, diagnostics)
 }

@@ -129,7 +129,15 @@ fn related_shows_on_both_documents_and_backlinks_are_listed() {
 #[test]
 fn drafts_never_reach_a_build_but_do_with_drafts_flag() {
     let site = TestSite::fixture("basic");
-    site.build().assert_success();
+    let built = site.build();
+    built.assert_success();
+    assert!(
+        built
+            .stderr
+            .contains("0 warning(s), 1 draft left out (--drafts includes it))"),
+        "the build says what it left out: {}",
+        built.stderr
+    );
     for file in files(&site.out()) {
         let bytes = std::fs::read(site.out().join(&file)).unwrap();
         let text = String::from_utf8_lossy(&bytes);
@@ -139,7 +147,13 @@ fn drafts_never_reach_a_build_but_do_with_drafts_flag() {
             file.display()
         );
     }
-    site.run(&["build", "--drafts"]).assert_success();
+    let with_drafts = site.run(&["build", "--drafts"]);
+    with_drafts.assert_success();
+    assert!(
+        !with_drafts.stderr.contains("left out"),
+        "{}",
+        with_drafts.stderr
+    );
     let draft = site.page("/incidents/2026-05-draft/");
     assert!(draft.contains("SECRET-DRAFT-TOKEN") && draft.contains("draft-banner"));
 }
