@@ -228,6 +228,10 @@ fn review_text(
 
 fn field_comment(f: &FieldDef) -> String {
     let mut c = f.ty.name();
+    if !f.unit.is_empty() {
+        c.push_str(", in ");
+        c.push_str(&f.unit);
+    }
     if !f.help.is_empty() {
         c.push_str(". ");
         c.push_str(&f.help);
@@ -304,24 +308,28 @@ mod tests {
                 ty: FieldType::Enum(vec!["sev1".into(), "sev2".into()]),
                 required: true,
                 help: "How bad.".into(),
+                unit: String::new(),
             },
             FieldDef {
                 name: "teams".into(),
                 ty: FieldType::List(Box::new(FieldType::Team)),
                 required: true,
                 help: String::new(),
+                unit: String::new(),
             },
             FieldDef {
                 name: "services".into(),
                 ty: FieldType::List(Box::new(FieldType::String)),
                 required: false,
                 help: String::new(),
+                unit: String::new(),
             },
             FieldDef {
                 name: "action_items".into(),
                 ty: FieldType::ActionItems,
                 required: false,
                 help: String::new(),
+                unit: String::new(),
             },
         ];
         let sections = vec![SectionDef {

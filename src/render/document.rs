@@ -122,11 +122,28 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
             _ => page.fields.push(FieldRow {
                 name: name.clone(),
                 label: field_label(name),
-                html: ctx.field_html(value),
+                html: with_unit(ctx.field_html(value), value, unit_of(template, name)),
             }),
         }
     }
     page
+}
+
+/// The `unit` a template declares for field `name` (`USD`), if any.
+fn unit_of<'a>(template: Option<&'a crate::site::Template>, name: &str) -> &'a str {
+    template
+        .and_then(|t| t.schema.fields.iter().find(|f| f.name == name))
+        .map_or("", |f| f.unit.as_str())
+}
+
+/// A number field's HTML with its unit after it: `126,400 USD`.
+fn with_unit(html: String, value: &FieldValue, unit: &str) -> String {
+    match value {
+        FieldValue::Int(_) | FieldValue::Float(_) if !unit.is_empty() => {
+            format!("{html} {}", escape(unit))
+        }
+        _ => html,
+    }
 }
 
 fn playbook_view(ctx: &Ctx<'_>, i: DocId, listed: &mut BTreeSet<DocId>) -> PlaybookView {

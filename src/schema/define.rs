@@ -94,6 +94,7 @@ impl Schema {
             ty: FieldType::String,
             required: false,
             help: help.into(),
+            unit: String::new(),
         };
         Schema {
             fields: vec![
@@ -118,6 +119,7 @@ impl Schema {
             ty,
             required: false,
             help: help.into(),
+            unit: String::new(),
         };
         Schema {
             fields: vec![
@@ -201,5 +203,6 @@ fn field_def(name: &str, node: &Node, check: &mut Checker<'_>) -> Option<FieldDe
         ty,
         required: t.bool("required").unwrap_or(false),
         help: t.str("help").unwrap_or_default().to_string(),
+        unit: t.str("unit").unwrap_or_default().trim().to_string(),
     })
 }

@@ -116,6 +116,8 @@ pub struct FieldDef {
     pub ty: FieldType,
     pub required: bool,
     pub help: String,
+    /// What a number field counts, shown after its value: `USD`, `ms`, `engineers`.
+    pub unit: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -423,3 +423,48 @@ fn a_large_site_is_indexed_in_several_parts() {
         .collect();
     assert!(leftovers.is_empty(), "scratch folders are removed");
 }
+
+/// A business review's page reads as people write: numbers with thousands separators and their
+/// unit, and team members by name (the handle kept in a title), in fields and action items.
+#[test]
+fn numbers_carry_separators_and_units_and_people_show_by_name() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/templates/business-review.md",
+        "+++\ntitle = \"Business review\"\nfolder = \"reviews/business\"\n\n\
+         [fields.teams]\ntype = \"list\"\nof = \"team\"\n\n\
+         [fields.author]\ntype = \"string\"\n\n\
+         [fields.headcount]\ntype = \"int\"\nunit = \"engineers\"\n\n\
+         [fields.founded]\ntype = \"int\"\n\n\
+         [fields.monthly_cost]\ntype = \"float\"\nunit = \"USD\"\n\n\
+         [fields.metrics]\ntype = \"metrics\"\n\n\
+         [fields.action_items]\ntype = \"action_items\"\n+++\n",
+    );
+    site.write(
+        "content/reviews/business/q3.md",
+        "+++\ntitle = \"Payments, Q3\"\ndate = 2026-05-20\nteams = [\"payments\"]\nauthor = \"dana\"\n\
+         headcount = 4\nfounded = 2019\nmonthly_cost = 126400.0\n\n\
+         [[metrics]]\nname = \"Cost per month\"\nunit = \"USD\"\ngoal = 120000\ndirection = \"down\"\nvalue = 126400\n\n\
+         [[action_items]]\ntitle = \"Cut the peak capacity\"\nowner = \"dana\"\ndue = 2026-07-01\nstatus = \"open\"\n\n\
+         [[action_items]]\ntitle = \"Ask finance\"\nowner = \"zed\"\ndue = 2026-07-01\nstatus = \"open\"\n+++\n\nText.\n",
+    );
+    site.build().assert_success();
+    let page = site.page("/reviews/business/q3/");
+    for expected in [
+        "<dd>126,400 USD</dd>",
+        "<dd>4 engineers</dd>",
+        "<dd>2019</dd>",
+        "<dd><span class=\"person\" title=\"@dana\">Dana Okafor</span></dd>",
+        "126,400 USD</td>",
+        "120,000 USD</td>",
+        "<span class=\"person\" title=\"@dana\">Dana Okafor</span></td>",
+        "<td>zed</td>",
+    ] {
+        assert!(page.contains(expected), "missing {expected}\nin:\n{page}");
+    }
+    let tracker = site.page("/action-items/");
+    assert!(
+        tracker.contains("<span class=\"person\" title=\"@dana\">Dana Okafor</span>"),
+        "{tracker}"
+    );
+}
