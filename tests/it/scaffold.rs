@@ -416,3 +416,41 @@ fn root_is_explained_under_every_command() {
         );
     }
 }
+
+/// The "Next:" line `init` prints works when pasted into a shell, even for a folder with a space
+/// in its name and a binary that is not on PATH. (Pasted with `check` for `serve`, which would
+/// not return.)
+#[test]
+fn inits_next_line_works_when_pasted() {
+    let site = TestSite::empty();
+    let dir = site.root().join("our handbook");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
+    cmd.arg("init").arg(&dir).env("PATH", "/usr/bin:/bin");
+    let init = run(cmd);
+    init.assert_success();
+    let next = init
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("Next: "))
+        .unwrap_or_else(|| panic!("no Next: line in\n{}", init.stderr));
+    assert!(
+        next.ends_with(&format!(" serve --root '{}'", dir.display())),
+        "{next}"
+    );
+    let pasted = next.replace(" serve --root ", " check --root ");
+    let mut shell = std::process::Command::new("sh");
+    shell.args(["-c", &pasted]).env("NO_COLOR", "1");
+    let checked = run(shell);
+    checked.assert_success();
+    assert!(
+        checked.stderr.contains("0 error(s), 0 warning(s)"),
+        "{}",
+        checked.stderr
+    );
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(
+        readme.contains("cargo install --path . --locked")
+            && !readme.contains("](https://github.com/)"),
+        "{readme}"
+    );
+}
