@@ -323,13 +323,18 @@ fn example_handbook_builds_with_every_link_resolving() {
         broken.join("\n")
     );
 
+    // The handbook's draft incident (INC-2026-014) is nowhere: not its title, not its text. The
+    // thorough leak checks (every kind of output, search index included) run on fixtures in
+    // security.rs; this one makes sure the example reads like a real handbook and still holds.
     for file in files(&out) {
         let text = String::from_utf8_lossy(&std::fs::read(out.join(&file)).unwrap()).into_owned();
-        assert!(
-            !text.contains("DRAFT-SECRET-QUEUE-BACKLOG"),
-            "the draft incident leaked into {}",
-            file.display()
-        );
+        for draft_text in ["Deploy queue backlog", "worker lease timeout"] {
+            assert!(
+                !text.contains(draft_text),
+                "the draft incident leaked into {}",
+                file.display()
+            );
+        }
     }
 }
 
