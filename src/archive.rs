@@ -145,11 +145,12 @@ pub fn string_field<'a>(record: &'a Record, name: &str) -> Option<&'a str> {
     }
 }
 
+/// The fields that say where a review stands, in the order `status_of` reads them.
+pub const STATUS_FIELDS: &[&str] = &["status", "stage", "outcome"];
+
 /// Where a review stands, from the first of its `status`, `stage` or `outcome` fields.
 pub fn status_of(record: &Record) -> Option<&str> {
-    ["status", "stage", "outcome"]
-        .iter()
-        .find_map(|f| string_field(record, f))
+    STATUS_FIELDS.iter().find_map(|f| string_field(record, f))
 }
 
 /// Sorts documents newest first; undated ones last, by title.

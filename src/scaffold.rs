@@ -309,6 +309,7 @@ mod tests {
                 required: true,
                 help: "How bad.".into(),
                 unit: String::new(),
+                replaces_body: false,
             },
             FieldDef {
                 name: "teams".into(),
@@ -316,6 +317,7 @@ mod tests {
                 required: true,
                 help: String::new(),
                 unit: String::new(),
+                replaces_body: false,
             },
             FieldDef {
                 name: "services".into(),
@@ -323,6 +325,7 @@ mod tests {
                 required: false,
                 help: String::new(),
                 unit: String::new(),
+                replaces_body: false,
             },
             FieldDef {
                 name: "action_items".into(),
@@ -330,6 +333,7 @@ mod tests {
                 required: false,
                 help: String::new(),
                 unit: String::new(),
+                replaces_body: false,
             },
         ];
         let sections = vec![SectionDef {

@@ -136,6 +136,9 @@ pub(super) struct PageView {
     pub backlinks: Vec<Group>,
     pub template: Option<LinkView>,
     pub meeting: Option<LinkView>,
+    /// A review kept elsewhere: its link (a template field with `replaces_body`), shown at the
+    /// top of the page.
+    pub document: Option<LinkView>,
     /// Pagefind attributes, as (`meta` or `filter`, `key:value`); empty on pages that are
     /// not indexed.
     pub search: Vec<SearchAttr>,
@@ -284,8 +287,8 @@ pub(super) struct IncidentsView {
 
 #[derive(Serialize)]
 pub(super) struct FacetView {
-    pub name: &'static str,
-    pub label: &'static str,
+    pub name: String,
+    pub label: String,
 }
 
 /// `search.html`.
@@ -508,14 +511,6 @@ pub(super) fn minutes_in_words(minutes: i64) -> String {
     }
 }
 
-/// A field name as a label: `time_to_detect` -> `Time to detect`.
-pub(super) fn field_label(name: &str) -> String {
-    let words = name.replace('_', " ");
-    let mut c = words.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -648,18 +643,6 @@ mod tests {
             (185, "3 h 5 min"),
         ] {
             assert_eq!(minutes_in_words(m), expect);
-        }
-    }
-
-    #[test]
-    fn field_names_become_labels() {
-        for (name, expect) in [
-            ("time_to_detect", "Time to detect"),
-            ("severity", "Severity"),
-            ("", ""),
-            ("énergie", "Énergie"),
-        ] {
-            assert_eq!(field_label(name), expect);
         }
     }
 

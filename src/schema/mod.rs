@@ -118,6 +118,9 @@ pub struct FieldDef {
     pub help: String,
     /// What a number field counts, shown after its value: `USD`, `ms`, `engineers`.
     pub unit: String,
+    /// A `url` field that may stand for the review's body: a review kept elsewhere (a shared
+    /// document, a PDF) sets it, and its template's sections are then not required.
+    pub replaces_body: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -172,6 +175,14 @@ pub const TEMPLATE_KEYS: &[&str] = &[
     "fields",
     "sections",
 ];
+
+/// A field name as a label: `time_to_detect` -> `Time to detect`.
+pub fn field_label(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut c = words.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
 
 /// Typed, validated field values of one document, in template order.
 #[derive(Debug, Clone, Default)]
@@ -359,6 +370,18 @@ mod tests {
             got,
             vec!["2:1 missing required field `severity` (enum (sev1, sev2))"]
         );
+    }
+
+    #[test]
+    fn field_names_become_labels() {
+        for (name, expect) in [
+            ("time_to_detect", "Time to detect"),
+            ("severity", "Severity"),
+            ("", ""),
+            ("énergie", "Énergie"),
+        ] {
+            assert_eq!(field_label(name), expect);
+        }
     }
 
     #[test]

@@ -133,7 +133,15 @@ impl Schema {
             }
         }
         check_timeline(table, &fields, check);
-        self.check_sections(headings, check);
+        // A review kept elsewhere (its `replaces_body` link is set) need not repeat the sections.
+        let elsewhere = self.fields.iter().filter(|f| f.replaces_body).any(|f| {
+            fields
+                .iter()
+                .any(|(n, v)| *n == f.name && matches!(v, FieldValue::Url(_)))
+        });
+        if !elsewhere {
+            self.check_sections(headings, check);
+        }
         // Keep the template's order, so pages show fields the way the template lists them.
         fields.sort_by_key(|(name, _)| self.fields.iter().position(|f| &f.name == name));
         Fields(fields)
@@ -303,10 +311,13 @@ fn check_value(
         }
         (FieldType::Enum(values), _) => mismatch(check, &format!("one of {}", values.join(", "))),
         (FieldType::Url, Value::String(s)) => {
-            if s.contains("://") || s.starts_with('/') || s.starts_with("mailto:") {
+            if is_url(s) {
                 Some(FieldValue::Url(s.clone()))
             } else {
-                mismatch(check, "a URL such as https://example.com/")
+                mismatch(
+                    check,
+                    "a URL such as https://docs.example.com/review (or a path on this site, /guides/x/)",
+                )
             }
         }
         (FieldType::Url, _) => mismatch(check, "a URL"),
@@ -345,6 +356,39 @@ fn check_value(
         )),
         (FieldType::Metrics, _) => mismatch(check, &format!("a list of tables: `[[{name}]]`")),
     }
+}
+
+/// Whether `s` has the form of a URL: a scheme and a host (`https://docs.example.com/x`), a
+/// `mailto:` address, or a path on this site (`/guides/x/`). Checked, never fetched.
+fn is_url(s: &str) -> bool {
+    if s.is_empty() || s.chars().any(char::is_whitespace) {
+        return false;
+    }
+    if let Some(address) = s.strip_prefix("mailto:") {
+        return address.split_once('@').is_some_and(|(who, host)| {
+            !who.is_empty() && host.contains('.') && !host.starts_with('.')
+        });
+    }
+    if s.starts_with('/') {
+        return !s.starts_with("//");
+    }
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return false;
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or("");
+    scheme_ok
+        && !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-._[]".contains(c))
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-'])
 }
 
 const ACTION_ITEM_KEYS: &[&str] = &["title", "owner", "due", "status", "link"];
@@ -520,6 +564,36 @@ fn unknown_keys(t: &Table, allowed: &[&str], name: &str, check: &mut Checker<'_>
                 format!("unknown key `{}` in `{name}`", e.key),
                 hint,
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_url;
+
+    #[test]
+    fn urls_are_checked_for_form() {
+        for good in [
+            "https://docs.example.com/review",
+            "http://wiki.internal:8080/a?b=1#c",
+            "https://user@host.example/x",
+            "/guides/on-call/",
+            "mailto:ops@example.com",
+        ] {
+            assert!(is_url(good), "{good}");
+        }
+        for bad in [
+            "",
+            "docs.example.com/review",
+            "https://",
+            "https:///path",
+            "https://exa mple.com/",
+            "//cdn.example.com/x",
+            "mailto:nobody",
+            "see the doc",
+        ] {
+            assert!(!is_url(bad), "{bad}");
         }
     }
 }
