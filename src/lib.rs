@@ -23,6 +23,7 @@ pub(crate) mod feed;
 pub mod front_matter;
 pub(crate) mod highlight;
 pub(crate) mod html;
+pub mod infer;
 pub mod links;
 pub mod markdown;
 pub(crate) mod output;

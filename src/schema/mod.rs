@@ -9,6 +9,7 @@ mod define;
 mod validate;
 
 pub use validate::Checker;
+pub(crate) use validate::{ACTION_ITEM_KEYS, METRIC_KEYS, is_url};
 
 use std::ops::Range;
 

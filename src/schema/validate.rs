@@ -360,7 +360,7 @@ fn check_value(
 
 /// Whether `s` has the form of a URL: a scheme and a host (`https://docs.example.com/x`), a
 /// `mailto:` address, or a path on this site (`/guides/x/`). Checked, never fetched.
-fn is_url(s: &str) -> bool {
+pub(crate) fn is_url(s: &str) -> bool {
     if s.is_empty() || s.chars().any(char::is_whitespace) {
         return false;
     }
@@ -391,7 +391,7 @@ fn is_url(s: &str) -> bool {
         && !host.ends_with(['.', '-'])
 }
 
-const ACTION_ITEM_KEYS: &[&str] = &["title", "owner", "due", "status", "link"];
+pub(crate) const ACTION_ITEM_KEYS: &[&str] = &["title", "owner", "due", "status", "link"];
 
 fn action_item(node: &Node, name: &str, check: &mut Checker<'_>) -> Option<ActionItem> {
     let Value::Table(t) = &node.value else {
@@ -460,7 +460,7 @@ fn action_item(node: &Node, name: &str, check: &mut Checker<'_>) -> Option<Actio
     })
 }
 
-const METRIC_KEYS: &[&str] = &[
+pub(crate) const METRIC_KEYS: &[&str] = &[
     "name",
     "unit",
     "goal",
