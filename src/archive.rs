@@ -6,7 +6,7 @@
 use time::Date;
 
 use crate::document::Kind;
-use crate::schema::{ActionItem, FieldValue, ItemStatus};
+use crate::schema::{self, ActionItem, FieldValue, ItemStatus};
 use crate::site::{DocId, Record, Site, Template};
 
 /// One action item and where it came from.
@@ -145,11 +145,12 @@ pub fn string_field<'a>(record: &'a Record, name: &str) -> Option<&'a str> {
     }
 }
 
+/// The fields that say where a review stands, in the order `status_of` reads them.
+pub const STATUS_FIELDS: &[&str] = &["status", "stage", "outcome"];
+
 /// Where a review stands, from the first of its `status`, `stage` or `outcome` fields.
 pub fn status_of(record: &Record) -> Option<&str> {
-    ["status", "stage", "outcome"]
-        .iter()
-        .find_map(|f| string_field(record, f))
+    STATUS_FIELDS.iter().find_map(|f| string_field(record, f))
 }
 
 /// Sorts documents newest first; undated ones last, by title.
@@ -322,7 +323,7 @@ pub fn response_times_of(record: &Record) -> Option<(time::OffsetDateTime, Respo
         Some(FieldValue::Datetime(dt)) => Some(*dt),
         _ => None,
     };
-    let started = at("started")?;
+    let started = at(schema::STARTED)?;
     let minutes = |end: Option<time::OffsetDateTime>| {
         end.map(|e| (e - started).whole_minutes())
             .filter(|m| *m >= 0)
@@ -330,8 +331,8 @@ pub fn response_times_of(record: &Record) -> Option<(time::OffsetDateTime, Respo
     Some((
         started,
         ResponseTimes {
-            to_detect: minutes(at("detected")),
-            to_resolve: minutes(at("resolved")),
+            to_detect: minutes(at(schema::DETECTED)),
+            to_resolve: minutes(at(schema::RESOLVED)),
         },
     ))
 }

@@ -23,9 +23,11 @@ pub(crate) mod feed;
 pub mod front_matter;
 pub(crate) mod highlight;
 pub(crate) mod html;
+pub mod infer;
 pub mod links;
 pub mod markdown;
 pub(crate) mod output;
+pub(crate) mod pattern;
 pub(crate) mod placeholder;
 pub mod render;
 pub mod scaffold;
@@ -48,6 +50,7 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
 pub use output::OutputTree;
 pub use site::Drafts;
+pub use value::parse_date;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -83,6 +86,8 @@ impl BuildOptions {
 pub struct Build {
     pub warnings: Vec<Diagnostic>,
     pub pages: usize,
+    /// Documents marked `draft = true` that the build left out.
+    pub drafts_left_out: usize,
     /// Files written, search index included.
     pub files: usize,
     pub bytes: usize,
@@ -314,6 +319,7 @@ pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
     let warnings = std::mem::take(&mut validated.warnings);
     let mut timings = std::mem::take(&mut validated.timings);
     let pages = validated.site.records.len();
+    let drafts_left_out = validated.site.drafts_left_out;
     let staging = output::Staging::beside(out)?;
     timings.extend(write_site(validated, &staging, options.search)?);
     let (files, bytes) = (staging.files(), staging.bytes());
@@ -323,6 +329,7 @@ pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
     Ok(Build {
         warnings,
         pages,
+        drafts_left_out,
         files,
         bytes,
         timings,
@@ -410,6 +417,13 @@ fn validate(
             }
         }
     }
+    // A file that could not even be read is in the site too, as a stub: its one error is enough.
+    docs.extend(
+        sources
+            .unreadable
+            .iter()
+            .map(|s| std::sync::Arc::new(document::stub_document(s))),
+    );
     timings.push(("parse", started.elapsed()));
     let today = options
         .today

@@ -122,6 +122,8 @@ pub struct LinkGraph {
     pub backlinks: PerDoc<Vec<DocId>>,
     /// Per document, its `related` documents and those that name it in theirs.
     pub related: PerDoc<Vec<DocId>>,
+    /// Assets some page links to, by path under `content/`.
+    pub linked_assets: HashSet<String>,
 }
 
 impl LinkGraph {
@@ -187,7 +189,16 @@ pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic
     let mut targets = Vec::with_capacity(per_doc.len());
     let mut backlinks: PerDoc<Vec<DocId>> = PerDoc(vec![Vec::new(); site.records.len()]);
     let mut diagnostics = Vec::new();
+    let mut linked_assets = HashSet::new();
     for (source, (t, refs, diags)) in site.ids().zip(per_doc) {
+        for target in &t {
+            if let Target::Url(url) = target {
+                let rel = percent_decode(url.trim_start_matches('/'));
+                if index.assets.contains(&rel) {
+                    linked_assets.insert(rel);
+                }
+            }
+        }
         targets.push(t);
         diagnostics.extend(diags);
         for target in refs {
@@ -224,6 +235,7 @@ pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic
             targets: PerDoc(targets),
             backlinks,
             related,
+            linked_assets,
         },
         diagnostics,
     )
@@ -324,7 +336,7 @@ impl Resolver<'_> {
                 let path = path.split('?').next().unwrap_or(path);
                 match self.join(path) {
                     Some(rel) if self.index.assets.contains(&rel) => {
-                        Target::Url(format!("/{}", rel))
+                        Target::Url(format!("/{}", percent_encode_path(&rel)))
                     }
                     Some(rel)
                         if self
@@ -348,14 +360,22 @@ impl Resolver<'_> {
                     Some(rel) if self.index.urls.contains(&format!("/{rel}")) => {
                         Target::Url(format!("/{rel}"))
                     }
-                    _ => {
+                    joined => {
+                        let suggestion = joined.and_then(|rel| {
+                            let found =
+                                suggest(&rel, self.index.assets.iter().map(String::as_str))?;
+                            Some(format!(
+                                "did you mean `{}`?",
+                                relative_path(&self.doc.folder, found)
+                            ))
+                        });
                         self.report(
                             offset,
                             format!(
                                 "broken link to `{}`: no such file under content/",
                                 link.dest
                             ),
-                            None,
+                            suggestion,
                         );
                         Target::Broken(link.dest.clone())
                     }
@@ -397,9 +417,34 @@ impl Resolver<'_> {
         label: impl FnOnce() -> String,
     ) -> Target {
         self.refs.push(doc);
-        if let Some(anchor) = anchor {
+        let mut anchor = anchor.map(str::to_string);
+        if let Some(written) = anchor.clone() {
             let target = &self.site[doc].doc;
-            if !target.stub && !target.markdown.headings.iter().any(|h| h.id == anchor) {
+            let headings = &target.markdown.headings;
+            // Links written for other renderers often keep the heading's capitals
+            // (`#Birthday-gift-budget`); ids are lower case, and browsers match them exactly.
+            let lower = written.to_lowercase();
+            let cased = (!headings.iter().any(|h| h.id == written))
+                .then(|| headings.iter().find(|h| h.id == lower))
+                .flatten();
+            if let Some(heading) = cased {
+                let d = Diagnostic::error(
+                    &self.doc.path,
+                    format!(
+                        "anchor `#{written}` in {} matches the heading `#{}` of {} only when case is ignored; linked to `#{}`",
+                        label(),
+                        heading.id,
+                        target.path,
+                        heading.id
+                    ),
+                )
+                .at(&self.doc.text, offset)
+                .with_severity(Severity::Warning)
+                .with_suggestion(format!("write `#{}`", heading.id));
+                self.diagnostics.push(d);
+                anchor = Some(heading.id.clone());
+            } else if !target.stub && !headings.iter().any(|h| h.id == written) {
+                let anchor = written.as_str();
                 let ids = target.markdown.headings.iter().map(|h| h.id.as_str());
                 let suggestion = suggest(anchor, ids).map(|s| format!("did you mean `#{s}`?"));
                 let suggestion = suggestion.or_else(|| {
@@ -422,10 +467,7 @@ impl Resolver<'_> {
                 );
             }
         }
-        Target::Document {
-            doc,
-            anchor: anchor.map(str::to_string),
-        }
+        Target::Document { doc, anchor }
     }
 
     fn resolve_error(&mut self, err: ResolveError, offset: usize, what: &str, target: &str) {
@@ -545,12 +587,31 @@ fn split_anchor(dest: &str) -> (&str, Option<&str>) {
 
 /// `../incidents/x.md` from `folder` to the document at `rel` (both under content/).
 fn relative_md(folder: &str, rel: &str) -> String {
+    format!("{}.md", relative_path(folder, rel))
+}
+
+/// `../img/x.png` from `folder` to the file at `rel` (both under content/).
+fn relative_path(folder: &str, rel: &str) -> String {
     let from: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
     let to: Vec<&str> = rel.split('/').collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut out: Vec<&str> = vec![".."; from.len() - common];
     out.extend(&to[common..]);
-    format!("{}.md", out.join("/"))
+    out.join("/")
+}
+
+/// A file's path as a URL path: every byte outside the unreserved set and `/` percent-encoded,
+/// so `.gitbook/assets/image (1).png` is a valid link.
+fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn percent_decode(s: &str) -> String {
@@ -644,6 +705,19 @@ mod tests {
             "../../incidents/a.md"
         );
         assert_eq!(relative_md("", "guides/x"), "guides/x.md");
+    }
+
+    #[test]
+    fn asset_paths_become_valid_urls() {
+        assert_eq!(
+            percent_encode_path(".gitbook/assets/image (1).png"),
+            ".gitbook/assets/image%20%281%29.png"
+        );
+        assert_eq!(percent_encode_path("img/é.png"), "img/%C3%A9.png");
+        assert_eq!(
+            percent_decode(&percent_encode_path("a b/ü.pdf")),
+            "a b/ü.pdf"
+        );
     }
 
     #[test]

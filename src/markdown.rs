@@ -439,19 +439,22 @@ fn sanitize(html: &str) -> String {
         .to_string()
 }
 
-/// A URL-safe id from heading text: lowercase letters and digits, words joined by `-`.
+/// A heading's id as GitHub makes it (and github-slugger, which Docusaurus and Astro use): the
+/// text in lower case, every character dropped except letters, marks, digits, `_`, `-` and
+/// spaces, then each space turned into `-`. Nothing is collapsed or trimmed, so
+/// `Loop & Tie` is `loop--tie`; emoji go, letters of any script stay (`Über Äpfel` is
+/// `über-äpfel`). Repeats are numbered by `unique_id`. A heading with nothing left (only
+/// emoji or punctuation) gets `section`: GitHub gives it an empty id, which HTML does not allow.
 pub(crate) fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    let mut dash = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if dash && !slug.is_empty() {
-                slug.push('-');
-            }
-            dash = false;
-            slug.extend(c.to_lowercase());
-        } else if c.is_whitespace() || c == '-' || c == '_' {
-            dash = true;
+    let lower = text.to_lowercase();
+    let mut slug = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        match c {
+            ' ' => slug.push('-'),
+            '-' | '_' => slug.push(c),
+            c if c.is_ascii_alphanumeric() => slug.push(c),
+            c if !c.is_ascii() && is_word_char(c) => slug.push(c),
+            _ => {}
         }
     }
     if slug.is_empty() {
@@ -459,6 +462,15 @@ pub(crate) fn slugify(text: &str) -> String {
     } else {
         slug
     }
+}
+
+/// A non-ASCII character GitHub keeps in heading ids: Ruby's `\p{Word}` (letters, marks,
+/// decimal digits, connector punctuation), plus anything alphabetic.
+fn is_word_char(c: char) -> bool {
+    static WORD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}]$").expect("a valid class")
+    });
+    c.is_alphabetic() || WORD.is_match(c.encode_utf8(&mut [0; 4]))
 }
 
 fn unique_id(id: String, used: &mut HashSet<String>) -> String {
@@ -475,15 +487,44 @@ fn unique_id(id: String, used: &mut HashSet<String>) -> String {
 mod tests {
     use super::*;
 
+    /// Heading text -> GitHub's id, for each rule of github-slugger's fixtures that a handbook
+    /// meets: punctuation, `&`, repeated and edge spaces and dashes, emoji, other scripts.
     #[test]
-    fn slugs_are_stable() {
-        assert_eq!(slugify("Contributing factors"), "contributing-factors");
-        assert_eq!(
-            slugify("Agenda, Scheduling & Scaling!"),
-            "agenda-scheduling-scaling"
-        );
-        assert_eq!(slugify("Ünïcode wörks"), "ünïcode-wörks");
-        assert_eq!(slugify("???"), "section");
+    fn slugs_are_githubs() {
+        for (text, id) in [
+            ("Contributing factors", "contributing-factors"),
+            (
+                "Agenda, Scheduling & Scaling!",
+                "agenda-scheduling--scaling",
+            ),
+            ("Loop & Tie", "loop--tie"),
+            ("heading with a - dash", "heading-with-a---dash"),
+            (
+                "heading with an _ underscore",
+                "heading-with-an-_-underscore",
+            ),
+            (
+                "exchange.bind_headers(exchange, routing [, bindCallback])",
+                "exchangebind_headersexchange-routing--bindcallback",
+            ),
+            ("What's next? (Q3)", "whats-next-q3"),
+            (
+                "apostrophe’s should be trimmed",
+                "apostrophes-should-be-trimmed",
+            ),
+            ("en–dash and em—dash", "endash-and-emdash"),
+            ("😄 unicode emoji", "-unicode-emoji"),
+            ("🚀 Launch 🎉", "-launch-"),
+            ("Über Äpfel", "über-äpfel"),
+            ("Ünïcode wörks", "ünïcode-wörks"),
+            ("Привет non-latin 你好", "привет-non-latin-你好"),
+            ("I ♥ unicode", "i--unicode"),
+            ("v2.3.1 — 100% done", "v231--100-done"),
+            ("a_ ‿ b", "a_-‿-b"),
+            ("???", "section"),
+        ] {
+            assert_eq!(slugify(text), id, "{text}");
+        }
     }
 
     #[test]
@@ -494,6 +535,13 @@ mod tests {
         );
         let ids: Vec<_> = md.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["title", "notes", "notes-1", "sev1"]);
+        // github-slugger's repetition fixtures: a number already taken moves on.
+        let echoes = render(
+            "## echo\n## echo\n## echo 1\n## echo-1\n## echo\n",
+            RenderOptions::PLAIN,
+        );
+        let ids: Vec<_> = echoes.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["echo", "echo-1", "echo-1-1", "echo-1-2", "echo-2"]);
         assert!(md.html.contains("<h2 id=\"sev1\">Custom"), "{}", md.html);
         let cut = render(
             "Intro text.\n\n## One\n\nFirst.\n\n## Two\n\nSecond.\n",

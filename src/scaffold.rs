@@ -8,16 +8,28 @@ use time::Date;
 use crate::diagnostic::suggest;
 use crate::document::url_segment;
 use crate::error::Error;
+use crate::pattern;
 use crate::schema::{FieldDef, FieldType};
 use crate::site::{Drafts, Site};
 
-/// Creates a draft review of `template_id` titled `title`; returns its path.
+/// A review `opsbook new` wrote.
+#[derive(Debug)]
+pub struct NewReview {
+    pub path: PathBuf,
+    pub title: String,
+    /// Whether the template names its reviews itself (`title_format` without `{title}`), so a
+    /// title given on the command line was not used.
+    pub titled_by_template: bool,
+}
+
+/// Creates a draft review of `template_id`, dated `date`, titled `title` or as the template's
+/// `title_format` says; returns where it went. An existing file is never replaced.
 pub fn new_review(
     root: &Path,
     template_id: &str,
-    title: &str,
-    today: Date,
-) -> Result<PathBuf, Error> {
+    title: Option<&str>,
+    date: Date,
+) -> Result<NewReview, Error> {
     let sources = crate::source::load_sources(root)?;
     let docs: Vec<_> = sources
         .documents
@@ -28,10 +40,10 @@ pub fn new_review(
                 .map(std::sync::Arc::new)
         })
         .collect();
-    let (site, _) = crate::site::assemble(docs, sources.config, today, Drafts::Include);
+    let (site, _) = crate::site::assemble(docs, sources.config, date, Drafts::Include);
     let Some(template) = site.templates.iter().find(|t| t.id == template_id) else {
         let ids: Vec<&str> = site.templates.iter().map(|t| t.id.as_str()).collect();
-        let hint = match suggest(template_id, ids.iter().copied()) {
+        let hint = match guess_template(&site, template_id) {
             Some(s) => format!("did you mean `{s}`?"),
             None if ids.is_empty() => "there are no templates in content/templates/".to_string(),
             None => format!("templates: {}", ids.join(", ")),
@@ -45,34 +57,110 @@ pub fn new_review(
             "template `{template_id}` does not say where its reviews live; add `folder = \"...\"` to content/templates/{template_id}.md"
         )));
     };
+    let title_format = template.title_format.as_deref().unwrap_or("{title}");
+    let file_name = template
+        .file_name
+        .as_deref()
+        .unwrap_or("{year}-{month}-{slug}");
+    let needs_title = pattern::uses(title_format, "title")
+        || pattern::uses(file_name, "title")
+        || pattern::uses(file_name, "slug");
+    let given = title.map(str::trim).filter(|t| !t.is_empty());
+    if needs_title && given.is_none() {
+        return Err(Error::Output(format!(
+            "a `{template_id}` review needs a title: opsbook new {template_id} \"What happened\""
+        )));
+    }
+    let given = given.unwrap_or_default();
     let id = template
         .id_format
         .as_deref()
-        .map(|f| next_id(&site, f, today));
+        .map(|f| next_id(&site, f, date));
+    let fill = |pattern: &str| {
+        pattern::fill_date(pattern, date)
+            .replace("{title}", given)
+            .replace("{slug}", &url_segment(given))
+            .replace("{id}", id.as_deref().unwrap_or_default())
+    };
+    let title = fill(title_format);
+    let stem = fill(file_name);
+    let stem = stem.trim().trim_matches('/');
+    if stem.is_empty() || stem.contains(['/', '\\']) || stem.starts_with('.') {
+        return Err(Error::Output(format!(
+            "`file_name = \"{file_name}\"` in content/templates/{template_id}.md gives the file name `{stem}`; it must be a plain file name"
+        )));
+    }
+    let dir = root.join(crate::source::CONTENT_DIR).join(&folder);
+    let path = dir.join(format!("{stem}.md"));
+    let shown = format!("{}/{folder}/{stem}.md", crate::source::CONTENT_DIR);
+    if path.exists() {
+        // Running `new` twice is a slip, not a request for a second review: the first one may
+        // already hold an hour of writing, and a `-2` copy with a new id would split the record.
+        let existing = site
+            .records
+            .iter()
+            .find(|r| r.doc.path == shown)
+            .map(|r| format!(" (\"{}\")", r.doc.title))
+            .unwrap_or_default();
+        return Err(Error::Output(format!(
+            "{shown} already exists{existing}; open it to carry on, or choose another title{}",
+            if pattern::DATE.iter().any(|p| pattern::uses(file_name, p)) {
+                " or date (--date)"
+            } else {
+                ""
+            }
+        )));
+    }
     let text = review_text(
-        title,
+        &title,
         id.as_deref(),
-        today,
+        date,
         &template.schema.fields,
         &template.schema.sections,
     );
-
-    let dir = root.join(crate::source::CONTENT_DIR).join(&folder);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let stem = format!(
-        "{:04}-{:02}-{}",
-        today.year(),
-        u8::from(today.month()),
-        url_segment(title)
-    );
-    let mut path = dir.join(format!("{stem}.md"));
-    let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("{stem}-{n}.md"));
-        n += 1;
+    // `create_new`: a file that appeared since the check above is not replaced either.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .map_err(|e| Error::io(&path, e))?;
+    Ok(NewReview {
+        path,
+        title,
+        titled_by_template: !pattern::uses(title_format, "title"),
+    })
+}
+
+/// The template an author most likely meant by `word`: a close id (`incident-reveiw`), an id
+/// that starts with it (`incident` for `incident-review`), or one whose label or folder it
+/// names (`incident`, `incidents`, `postmortem` for a template labelled "Postmortem").
+fn guess_template<'a>(site: &'a Site, word: &str) -> Option<&'a str> {
+    let ids = || site.templates.iter().map(|t| t.id.as_str());
+    if let Some(close) = suggest(word, ids()) {
+        return Some(close);
     }
-    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
-    Ok(path)
+    let word = word.trim().to_lowercase();
+    let singular = word.strip_suffix('s').unwrap_or(&word);
+    let names = |t: &crate::site::Template| {
+        let folder = t
+            .folder
+            .as_deref()
+            .and_then(|f| f.rsplit('/').next())
+            .unwrap_or_default()
+            .to_lowercase();
+        let label = t.label.to_lowercase();
+        [
+            t.id.starts_with(&format!("{singular}-")) || t.id.starts_with(&format!("{word}-")),
+            label == word || label == singular,
+            folder == word || folder.strip_suffix('s') == Some(singular),
+        ]
+    };
+    site.templates
+        .iter()
+        .find(|t| names(t).into_iter().any(|hit| hit))
+        .map(|t| t.id.as_str())
 }
 
 /// The front matter and body of a new review.
@@ -140,6 +228,10 @@ fn review_text(
 
 fn field_comment(f: &FieldDef) -> String {
     let mut c = f.ty.name();
+    if !f.unit.is_empty() {
+        c.push_str(", in ");
+        c.push_str(&f.unit);
+    }
     if !f.help.is_empty() {
         c.push_str(". ");
         c.push_str(&f.help);
@@ -165,16 +257,9 @@ fn toml_string(s: &str) -> String {
 }
 
 /// The next id in `format`'s scheme: `INC-{year}-{seq:03}` -> `INC-2026-015` after `INC-2026-014`.
-/// Placeholders: `{year}`, `{month}`, `{quarter}`, `{week}` (ISO), `{seq}` or `{seq:0N}`.
+/// Placeholders: those of `pattern::DATE`, and `{seq}` or `{seq:0N}`.
 pub(crate) fn next_id(site: &Site, format: &str, today: Date) -> String {
-    let filled = format
-        .replace("{year}", &today.year().to_string())
-        .replace("{month}", &format!("{:02}", u8::from(today.month())))
-        .replace(
-            "{quarter}",
-            &((u8::from(today.month()) - 1) / 3 + 1).to_string(),
-        )
-        .replace("{week}", &format!("{:02}", today.iso_week()));
+    let filled = pattern::fill_date(format, today);
     let taken = |id: &str| site.records.iter().any(|r| r.doc.id == id);
     let Some(start) = filled.find("{seq") else {
         let mut id = filled.clone();
@@ -223,24 +308,32 @@ mod tests {
                 ty: FieldType::Enum(vec!["sev1".into(), "sev2".into()]),
                 required: true,
                 help: "How bad.".into(),
+                unit: String::new(),
+                replaces_body: false,
             },
             FieldDef {
                 name: "teams".into(),
                 ty: FieldType::List(Box::new(FieldType::Team)),
                 required: true,
                 help: String::new(),
+                unit: String::new(),
+                replaces_body: false,
             },
             FieldDef {
                 name: "services".into(),
                 ty: FieldType::List(Box::new(FieldType::String)),
                 required: false,
                 help: String::new(),
+                unit: String::new(),
+                replaces_body: false,
             },
             FieldDef {
                 name: "action_items".into(),
                 ty: FieldType::ActionItems,
                 required: false,
                 help: String::new(),
+                unit: String::new(),
+                replaces_body: false,
             },
         ];
         let sections = vec![SectionDef {

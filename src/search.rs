@@ -2,7 +2,7 @@
 //! each document's article with `data-pagefind-body` (headings with ids become result anchors;
 //! listings, navigation and backlinks stay out) and writes the attributes `page_attributes`
 //! gives: the result's title, kind, date, severity and id, and its facets (kind, team,
-//! severity, year, status). Pagefind splits the index into fragments, so the browser downloads
+//! severity, year, status, and every other enum field a template declares). Pagefind splits the index into fragments, so the browser downloads
 //! only what a query needs.
 //!
 //! Why Pagefind: it is a maintained, well-tested indexer with chunked indexes and filters,
@@ -15,6 +15,7 @@ use std::path::Path;
 use crate::archive;
 use crate::document::Kind;
 use crate::error::Error;
+use crate::schema::{FieldType, FieldValue};
 use crate::site::{DocId, Site};
 
 /// The facets, as (name, label) in the order the search page shows them.
@@ -85,28 +86,88 @@ pub(crate) fn build_indexes(
     Ok(())
 }
 
+/// The search page's facets, as (name, label): the fixed ones, then every other enum field a
+/// template declares (a change record's `tier`), by name. Team fields of any name feed `team`.
+pub(crate) fn facet_list(site: &Site) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = FACETS
+        .iter()
+        .map(|(name, label)| (name.to_string(), label.to_string()))
+        .collect();
+    let mut extra: Vec<&str> = site
+        .templates
+        .iter()
+        .flat_map(|t| &t.schema.fields)
+        .filter(|f| is_enum(&f.ty) && is_extra_facet(&f.name))
+        .map(|f| f.name.as_str())
+        .collect();
+    extra.sort_unstable();
+    extra.dedup();
+    out.extend(
+        extra
+            .into_iter()
+            .map(|name| (name.to_string(), crate::schema::field_label(name))),
+    );
+    out
+}
+
+fn is_enum(ty: &FieldType) -> bool {
+    match ty {
+        FieldType::Enum(_) => true,
+        FieldType::List(of) => is_enum(of),
+        _ => false,
+    }
+}
+
+/// An enum field that is a facet of its own: not one the fixed facets already cover.
+fn is_extra_facet(name: &str) -> bool {
+    !FACETS.iter().any(|(f, _)| *f == name) && !archive::STATUS_FIELDS.contains(&name)
+}
+
 /// The facets a document is filed under, by facet name.
-pub(crate) fn facets(site: &Site, i: DocId) -> BTreeMap<&'static str, Vec<String>> {
+pub(crate) fn facets(site: &Site, i: DocId) -> BTreeMap<String, Vec<String>> {
     let record = &site[i];
     let doc = &record.doc;
-    let mut facets: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-    facets.insert("kind", vec![site.kind_label(&site[i])]);
+    let mut facets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    facets.insert("kind".into(), vec![site.kind_label(&site[i])]);
     // Team ids, not names: `/search/?team=payments` is the shareable form.
     let teams = archive::teams_of(record);
     if !teams.is_empty() {
-        facets.insert("team", teams);
+        facets.insert("team".into(), teams);
     }
     if record.kind == Kind::Team {
-        facets.insert("team", vec![doc.id.clone()]);
+        facets.insert("team".into(), vec![doc.id.clone()]);
     }
     if let Some(sev) = archive::string_field(record, "severity") {
-        facets.insert("severity", vec![sev.to_string()]);
+        facets.insert("severity".into(), vec![sev.to_string()]);
     }
     if let Some(status) = archive::status_of(record) {
-        facets.insert("status", vec![status.to_string()]);
+        facets.insert("status".into(), vec![status.to_string()]);
     }
     if let Some(date) = doc.date {
-        facets.insert("year", vec![date.year().to_string()]);
+        facets.insert("year".into(), vec![date.year().to_string()]);
+    }
+    if let Some(template) = site.template_of(record) {
+        for def in template
+            .schema
+            .fields
+            .iter()
+            .filter(|f| is_enum(&f.ty) && is_extra_facet(&f.name))
+        {
+            let values: Vec<String> = match record.fields.get(&def.name) {
+                Some(FieldValue::String(v)) => vec![v.clone()],
+                Some(FieldValue::List(items)) => items
+                    .iter()
+                    .filter_map(|v| match v {
+                        FieldValue::String(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if !values.is_empty() {
+                facets.insert(def.name.clone(), values);
+            }
+        }
     }
     facets
 }
@@ -138,7 +199,7 @@ pub(crate) fn page_attributes(site: &Site, i: DocId) -> Vec<(&'static str, Strin
         .collect();
     for (facet, values) in facets(site, i) {
         for value in values {
-            out.push(("filter", pair(facet, &value)));
+            out.push(("filter", pair(&facet, &value)));
         }
     }
     out

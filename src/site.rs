@@ -84,6 +84,10 @@ pub struct Template {
     pub label: String,
     /// Id pattern for `opsbook new`, e.g. `INC-{year}-{seq:03}`.
     pub id_format: Option<String>,
+    /// How `opsbook new` names a review's file (without `.md`), e.g. `{year}-w{week}`.
+    pub file_name: Option<String>,
+    /// How `opsbook new` titles a review, e.g. `Weekly ops review, {year}-W{week}`.
+    pub title_format: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -121,6 +125,8 @@ pub struct Site {
     pub teams: BTreeMap<String, Team>,
     pub today: Date,
     pub drafts: Drafts,
+    /// Drafts `Drafts::Exclude` left out of the site.
+    pub drafts_left_out: usize,
 }
 
 /// Whether drafts are part of the site: `build` leaves them out, `serve` shows them.
@@ -189,6 +195,10 @@ pub fn assemble(
             .iter()
             .any(|p| d.folder == *p || d.folder.starts_with(&format!("{p}/")))
     };
+    let drafts_left_out = match drafts {
+        Drafts::Exclude => docs.iter().filter(|d| d.draft && !is_private(d)).count(),
+        Drafts::Include | Drafts::Unpublished => 0,
+    };
     let docs: Vec<Arc<Document>> = docs
         .into_iter()
         .filter(|d| match drafts {
@@ -256,7 +266,24 @@ pub fn assemble(
                 .front
                 .str("label")
                 .map_or_else(|| doc.title.clone(), str::to_string),
-            id_format: doc.front.str("id_format").map(str::to_string),
+            id_format: name_pattern(
+                doc,
+                "id_format",
+                crate::pattern::ID_FORMAT,
+                &mut diagnostics,
+            ),
+            file_name: name_pattern(
+                doc,
+                "file_name",
+                crate::pattern::FILE_NAME,
+                &mut diagnostics,
+            ),
+            title_format: name_pattern(
+                doc,
+                "title_format",
+                crate::pattern::TITLE_FORMAT,
+                &mut diagnostics,
+            ),
         });
     }
 
@@ -348,8 +375,51 @@ pub fn assemble(
         teams,
         today,
         drafts,
+        drafts_left_out,
     };
     (site, diagnostics)
+}
+
+/// A template's naming pattern (`id_format`, `file_name`, `title_format`); an unknown
+/// placeholder is an error at the key.
+fn name_pattern(
+    doc: &Document,
+    key: &str,
+    extra: &[&str],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let node = doc.front.get(key)?;
+    let Value::String(pattern) = &node.value else {
+        diagnostics.push(
+            Diagnostic::error(&doc.path, format!("`{key}` must be a string"))
+                .at(&doc.text, node.span.start),
+        );
+        return None;
+    };
+    let unknown = crate::pattern::unknown(pattern, extra);
+    if let Some(first) = unknown.first() {
+        let known: Vec<&str> = crate::pattern::DATE.iter().chain(extra).copied().collect();
+        let hint = match suggest(first, known.iter().copied()) {
+            Some(s) => format!("did you mean `{{{s}}}`?"),
+            None => format!(
+                "`{key}` may use {}",
+                known
+                    .iter()
+                    .map(|k| format!("{{{k}}}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                &doc.path,
+                format!("`{key}` has an unknown placeholder `{{{first}}}`"),
+            )
+            .at(&doc.text, node.span.start)
+            .with_suggestion(hint),
+        );
+    }
+    Some(pattern.clone())
 }
 
 fn find_template(

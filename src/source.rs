@@ -40,6 +40,9 @@ impl Source {
 pub struct Asset {
     pub rel_path: String,
     pub bytes: Arc<[u8]>,
+    /// Whether it sits in a hidden folder (`.gitbook/assets/`): published only if a page links
+    /// to it, since hidden folders also hold editor and tool settings nobody meant to publish.
+    pub hidden: bool,
 }
 
 /// Everything a build reads.
@@ -49,8 +52,21 @@ pub(crate) struct Sources {
     pub documents: Vec<Source>,
     pub assets: Vec<Asset>,
     pub theme: Theme,
+    /// Markdown files that could not be read or decoded (their problem is in `diagnostics`),
+    /// with whatever text could be recovered: they stand in the site as stubs, so links to them
+    /// are not reported as broken as well.
+    pub unreadable: Vec<Source>,
     /// Problems found while reading (unreadable files, invalid UTF-8): reported with the others.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What one walk of `content/` found.
+#[derive(Debug, Clone, Default)]
+struct Walked {
+    documents: Vec<Source>,
+    assets: Vec<Asset>,
+    unreadable: Vec<Source>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Markdown files read by earlier loads, with the modification time and length they had then:
@@ -60,7 +76,7 @@ pub(crate) struct Sources {
 pub(crate) struct FileCache {
     files: HashMap<PathBuf, (Option<SystemTime>, u64, Arc<str>)>,
     /// The last load's documents, assets and problems, for a reload that knows what changed.
-    last: Option<(Vec<Source>, Vec<Asset>, Vec<Diagnostic>)>,
+    last: Option<Walked>,
     /// Files whose contents are all that changed since the last load, when a watcher knows.
     pub edited: Option<Vec<PathBuf>>,
 }
@@ -75,11 +91,11 @@ impl FileCache {
 
     /// The last load with the edited files read again, if only known markdown files' contents
     /// changed; `None` when anything else may have changed and the folder must be walked.
-    fn reload_edited(&mut self, root: &Path) -> Option<(Vec<Source>, Vec<Asset>, Vec<Diagnostic>)> {
+    fn reload_edited(&mut self, root: &Path) -> Option<Walked> {
         let edited = self.edited.take()?;
-        let (documents, assets, diagnostics) = self.last.as_ref()?;
+        let mut walked = self.last.clone()?;
         let content = root.join(CONTENT_DIR);
-        let mut documents = documents.clone();
+        let documents = &mut walked.documents;
         for path in &edited {
             let rel = display_path(path.strip_prefix(&content).ok()?);
             if !is_markdown(path) || !self.files.contains_key(path) {
@@ -95,7 +111,7 @@ impl FileCache {
             );
             slot.text = text;
         }
-        Some((documents, assets.clone(), diagnostics.clone()))
+        Some(walked)
     }
 }
 
@@ -110,24 +126,19 @@ pub(crate) fn load_sources_cached(
     mut cache: Option<&mut FileCache>,
 ) -> Result<Sources, Error> {
     if let Some(cache) = cache.as_deref_mut()
-        && let Some((documents, assets, diagnostics)) = cache.reload_edited(root)
+        && let Some(walked) = cache.reload_edited(root)
     {
         let config = load_config(root)?;
         let theme = Theme::load(root, &config.theme)?;
-        cache.last = Some((documents.clone(), assets.clone(), diagnostics.clone()));
-        return Ok(Sources {
-            config,
-            documents,
-            assets,
-            theme,
-            diagnostics,
-        });
+        cache.last = Some(walked.clone());
+        return Ok(Sources::new(config, theme, walked));
     }
     let mut fresh = FileCache::default();
     let config = load_config(root)?;
     let theme = Theme::load(root, &config.theme)?;
     let mut documents = Vec::new();
     let mut assets = Vec::new();
+    let mut unreadable = Vec::new();
     let mut diagnostics = Vec::new();
     let content = root.join(CONTENT_DIR);
     if content.is_dir() {
@@ -136,7 +147,13 @@ pub(crate) fn load_sources_cached(
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+            .filter_entry(|e| {
+                // Hidden folders are walked for assets (GitBook keeps images in
+                // `.gitbook/assets/`); hidden files and version control folders are not.
+                e.depth() == 0
+                    || !is_hidden(e.file_name())
+                    || e.file_type().is_dir() && !is_vcs_folder(e.file_name())
+            });
         while let Some(entry) = walker.next() {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -180,6 +197,11 @@ pub(crate) fn load_sources_cached(
             }
             let rel = display_path(entry.path().strip_prefix(&content).unwrap_or(entry.path()));
             let shown = format!("{CONTENT_DIR}/{rel}");
+            let hidden = rel.split('/').any(|part| part.starts_with('.'));
+            if hidden && is_markdown(entry.path()) {
+                // Notes and templates of tools (`.github/PULL_REQUEST_TEMPLATE.md`) are not pages.
+                continue;
+            }
             let meta = match &cache {
                 Some(_) if is_markdown(entry.path()) => entry.metadata().ok(),
                 _ => None,
@@ -204,7 +226,15 @@ pub(crate) fn load_sources_cached(
                 continue;
             }
             match read_limited(entry.path()) {
-                Err(message) => diagnostics.push(Diagnostic::error(shown, message)),
+                Err(message) => {
+                    if is_markdown(entry.path()) {
+                        unreadable.push(Source {
+                            rel_path: rel,
+                            text: "".into(),
+                        });
+                    }
+                    diagnostics.push(Diagnostic::error(shown, message));
+                }
                 Ok(bytes) if is_markdown(entry.path()) => match decode(&shown, bytes) {
                     Ok(text) => {
                         let text: Arc<str> = text.into();
@@ -214,10 +244,18 @@ pub(crate) fn load_sources_cached(
                             text,
                         });
                     }
-                    Err(d) => diagnostics.push(d),
+                    Err(d) => {
+                        // The readable part, for the stub to find the file's id in.
+                        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+                        unreadable.push(Source {
+                            rel_path: rel,
+                            text: String::from_utf8_lossy(&bytes).into(),
+                        });
+                        diagnostics.push(d);
+                    }
                 },
                 // A text file with no extension (a postmortem saved without `.md`) is a page too.
-                Ok(bytes) if entry.path().extension().is_none() && is_text(&bytes) => {
+                Ok(bytes) if !hidden && entry.path().extension().is_none() && is_text(&bytes) => {
                     match decode(&shown, bytes) {
                         Ok(text) => documents.push(Source {
                             rel_path: rel,
@@ -229,21 +267,35 @@ pub(crate) fn load_sources_cached(
                 Ok(bytes) => assets.push(Asset {
                     rel_path: rel,
                     bytes: bytes.into(),
+                    hidden,
                 }),
             }
         }
     }
-    if let Some(cache) = cache.as_mut() {
-        fresh.last = Some((documents.clone(), assets.clone(), diagnostics.clone()));
-        **cache = fresh;
-    }
-    Ok(Sources {
-        config,
+    let walked = Walked {
         documents,
         assets,
-        theme,
+        unreadable,
         diagnostics,
-    })
+    };
+    if let Some(cache) = cache.as_mut() {
+        fresh.last = Some(walked.clone());
+        **cache = fresh;
+    }
+    Ok(Sources::new(config, theme, walked))
+}
+
+impl Sources {
+    fn new(config: Config, theme: Theme, walked: Walked) -> Sources {
+        Sources {
+            config,
+            documents: walked.documents,
+            assets: walked.assets,
+            unreadable: walked.unreadable,
+            theme,
+            diagnostics: walked.diagnostics,
+        }
+    }
 }
 
 /// Reads `opsbook.toml`, or the defaults when there is none.
@@ -261,6 +313,14 @@ pub(crate) fn load_config(root: &Path) -> Result<Config, Error> {
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
+}
+
+/// Folders of version control systems: never part of the site, not even as assets.
+fn is_vcs_folder(name: &std::ffi::OsStr) -> bool {
+    matches!(
+        name.to_str(),
+        Some(".git" | ".hg" | ".svn" | ".jj" | ".bzr")
+    )
 }
 
 fn is_markdown(path: &Path) -> bool {

@@ -48,8 +48,13 @@ pub fn run(args: Args, out: &Output) -> Result<ExitCode, Error> {
         }
     }
     if !out.quiet {
+        let drafts = match build.drafts_left_out {
+            0 => String::new(),
+            1 => ", 1 draft left out (--drafts includes it)".to_string(),
+            n => format!(", {n} drafts left out (--drafts includes them)"),
+        };
         eprintln!(
-            "Built {} pages ({} files, {} warning(s)) into {} in {:.0} ms",
+            "Built {} pages ({} files, {} warning(s){drafts}) into {} in {:.0} ms",
             build.pages,
             build.files,
             build.warnings.len(),

@@ -10,6 +10,7 @@ use super::Output;
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// The handbook's root folder (holds opsbook.toml and content/).
     #[arg(long, default_value = ".")]
     root: PathBuf,
     /// How to print the problems.

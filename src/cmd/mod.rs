@@ -5,6 +5,7 @@
 pub mod build;
 pub mod check;
 pub mod completions;
+pub mod infer;
 pub mod init;
 pub mod new;
 pub mod reference;
@@ -41,10 +42,12 @@ enum Command {
     Build(build::Args),
     /// Build, serve on 127.0.0.1, rebuild on every change and reload open pages.
     Serve(serve::Args),
-    /// Start a review from a template: every field and section, a fresh id and today's date.
+    /// Start a review from a template: every field and section, a fresh id and today's date (or --date).
     New(new::Args),
     /// Start a new handbook: settings, core templates and playbooks, a team and an example of each review.
     Init(init::Args),
+    /// Write the template for a folder of existing files, inferred from their front matter.
+    Infer(infer::Args),
     /// Print a shell completion script: `opsbook completions bash > /etc/bash_completion.d/opsbook`.
     Completions(completions::Args),
     /// Print generated reference pages of the handbook's documentation.
@@ -100,6 +103,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args, &out),
         Command::New(args) => new::run(args, &out),
         Command::Init(args) => init::run(args, &out),
+        Command::Infer(args) => infer::run(args, &out),
         Command::Completions(args) => completions::run(args),
         Command::Reference(args) => reference::run(args),
         Command::Check(args) => check::run(args, &out),

@@ -56,7 +56,14 @@ fn cli_reference() -> String {
         }
         let positionals: Vec<String> = sub
             .get_positionals()
-            .map(|a| format!("{}", a.get_id()).to_uppercase())
+            .map(|a| {
+                let name = a.get_id().as_str().to_uppercase();
+                if a.is_required_set() {
+                    name
+                } else {
+                    format!("[{name}]")
+                }
+            })
             .collect();
         out.push_str(&format!(
             "```text\nopsbook {}{}{}\n```\n\n",
@@ -104,7 +111,7 @@ fn arg_table(args: &[&clap::Arg]) -> String {
             .map(|v| format!("`{}`", v.get_name()))
             .collect();
         if !values.is_empty() && a.get_action().takes_values() {
-            help.push_str(&format!(" One of {}.", values.join(", ")));
+            help.push_str(&format!(". One of {}.", values.join(", ")));
         }
         out.push_str(&format!(
             "| {name} | {} | {} |\n",

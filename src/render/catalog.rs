@@ -20,6 +20,8 @@ pub(super) struct Catalog {
     pub incident_set: HashSet<DocId>,
     /// Every metric gathered across reviews.
     pub metrics: Vec<archive::MetricSeries>,
+    /// Team members' names by handle, for pages that name people by handle.
+    pub people: HashMap<String, String>,
 }
 
 impl Catalog {
@@ -48,6 +50,13 @@ impl Catalog {
             incident_set: incidents.iter().copied().collect(),
             incidents,
             metrics: archive::metric_series(site),
+            people: site
+                .teams
+                .values()
+                .flat_map(|t| &t.members)
+                .filter(|m| m.name != m.handle)
+                .map(|m| (m.handle.clone(), m.name.clone()))
+                .collect(),
         }
     }
 }

@@ -8,15 +8,15 @@ use super::charts::metric_view;
 use super::listing;
 use super::templates::Renderer;
 use super::views::{
-    Ctx, FieldRow, Group, ItemView, PageContext, PageView, Plain, PlaybookView, SchemaFieldView,
-    SectionView, SiteView, TeamView, TemplateView, TocItem, field_label, minutes_in_words,
+    Ctx, FieldRow, Group, ItemView, LinkView, PageContext, PageView, Plain, PlaybookView,
+    SchemaFieldView, SectionView, SiteView, TeamView, TemplateView, TocItem, minutes_in_words,
 };
 use crate::archive;
 use crate::document::Kind;
 use crate::error::Error;
 use crate::html::escape;
 use crate::links;
-use crate::schema::{FieldValue, ItemStatus};
+use crate::schema::{FieldValue, ItemStatus, field_label};
 use crate::site::{DocId, Record};
 
 /// Fields shown in a review's header rather than in its field table.
@@ -110,6 +110,16 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
     };
     for (name, value) in &record.fields.0 {
         match value {
+            FieldValue::Url(url) if page.document.is_none() && replaces_body(template, name) => {
+                page.document = Some(LinkView {
+                    title: format!("Read the {} on {}", document_noun(url), host_of(url)),
+                    url: if url.starts_with('/') {
+                        ctx.url(url)
+                    } else {
+                        url.clone()
+                    },
+                });
+            }
             FieldValue::ActionItems(_) => {}
             FieldValue::Metrics(metrics) => page.metrics.extend(
                 metrics
@@ -122,11 +132,65 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
             _ => page.fields.push(FieldRow {
                 name: name.clone(),
                 label: field_label(name),
-                html: ctx.field_html(value),
+                html: with_unit(ctx.field_html(value), value, unit_of(template, name)),
             }),
         }
     }
     page
+}
+
+/// Whether the template's field `name` is a link that may stand for the review's body.
+fn replaces_body(template: Option<&crate::site::Template>, name: &str) -> bool {
+    template.is_some_and(|t| {
+        t.schema
+            .fields
+            .iter()
+            .any(|f| f.name == name && f.replaces_body)
+    })
+}
+
+/// `docs.example.com` from `https://docs.example.com/x`; "this site" for a site path.
+fn host_of(url: &str) -> &str {
+    match url.split_once("://") {
+        Some((_, rest)) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+            host.rsplit_once('@').map_or(host, |(_, h)| h)
+        }
+        None => "this site",
+    }
+}
+
+/// What the link opens, as readers say it: a PDF, a slide deck, or a document.
+fn document_noun(url: &str) -> &'static str {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .to_ascii_lowercase();
+    if path.ends_with(".pdf") {
+        "review (PDF)"
+    } else if path.ends_with(".pptx") || path.ends_with(".key") || path.contains("/presentation/") {
+        "review slides"
+    } else {
+        "full review"
+    }
+}
+
+/// The `unit` a template declares for field `name` (`USD`), if any.
+fn unit_of<'a>(template: Option<&'a crate::site::Template>, name: &str) -> &'a str {
+    template
+        .and_then(|t| t.schema.fields.iter().find(|f| f.name == name))
+        .map_or("", |f| f.unit.as_str())
+}
+
+/// A number field's HTML with its unit after it: `126,400 USD`.
+fn with_unit(html: String, value: &FieldValue, unit: &str) -> String {
+    match value {
+        FieldValue::Int(_) | FieldValue::Float(_) if !unit.is_empty() => {
+            format!("{html} {}", escape(unit))
+        }
+        _ => html,
+    }
 }
 
 fn playbook_view(ctx: &Ctx<'_>, i: DocId, listed: &mut BTreeSet<DocId>) -> PlaybookView {

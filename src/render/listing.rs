@@ -219,9 +219,9 @@ pub(super) fn search(
         .map(|t| (t.id.as_str(), t.name.as_str()))
         .collect();
     let view = SearchView {
-        facets: crate::search::FACETS
-            .iter()
-            .map(|&(name, label)| FacetView { name, label })
+        facets: crate::search::facet_list(ctx.site)
+            .into_iter()
+            .map(|(name, label)| FacetView { name, label })
             .collect(),
         team_names: serde_json::to_string(&names).unwrap_or_else(|_| "{}".into()),
     };

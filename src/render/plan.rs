@@ -127,8 +127,11 @@ impl Plan {
             jobs.insert(file.name.clone(), Job::Static(n));
         }
         jobs.insert("syntax.css".into(), Job::SyntaxCss);
+        // Assets in hidden folders go out only when a page links to them.
         for (n, asset) in assets.iter().enumerate() {
-            jobs.insert(asset.rel_path.clone(), Job::Asset(n));
+            if !asset.hidden || graph.linked_assets.contains(&asset.rel_path) {
+                jobs.insert(asset.rel_path.clone(), Job::Asset(n));
+            }
         }
         let pages = jobs.keys().filter(|p| is_page(p)).count();
         if pages <= SITEMAP_URLS {

@@ -74,7 +74,10 @@ pub(super) struct FieldRow {
 #[derive(Serialize)]
 pub(super) struct ItemView {
     pub title: String,
+    /// The owner's name when a team file has one, else the handle as written.
     pub owner: Option<String>,
+    /// The owner's handle, when `owner` shows a name instead.
+    pub owner_handle: Option<String>,
     pub due: Option<String>,
     pub status: ItemStatus,
     pub overdue: bool,
@@ -133,6 +136,9 @@ pub(super) struct PageView {
     pub backlinks: Vec<Group>,
     pub template: Option<LinkView>,
     pub meeting: Option<LinkView>,
+    /// A review kept elsewhere: its link (a template field with `replaces_body`), shown at the
+    /// top of the page.
+    pub document: Option<LinkView>,
     /// Pagefind attributes, as (`meta` or `filter`, `key:value`); empty on pages that are
     /// not indexed.
     pub search: Vec<SearchAttr>,
@@ -281,8 +287,8 @@ pub(super) struct IncidentsView {
 
 #[derive(Serialize)]
 pub(super) struct FacetView {
-    pub name: &'static str,
-    pub label: &'static str,
+    pub name: String,
+    pub label: String,
 }
 
 /// `search.html`.
@@ -358,8 +364,15 @@ impl Ctx<'_> {
     /// A field value as escaped HTML, with references turned into links.
     pub fn field_html(&self, value: &FieldValue) -> String {
         match value {
-            FieldValue::String(s) => escape(s),
-            FieldValue::Int(i) => i.to_string(),
+            FieldValue::String(s) => match self.person(s) {
+                Some((handle, name)) => format!(
+                    "<span class=\"person\" title=\"@{}\">{}</span>",
+                    escape(handle),
+                    escape(name)
+                ),
+                None => escape(s),
+            },
+            FieldValue::Int(i) => group_thousands(&i.to_string()),
             FieldValue::Float(f) => format_number(*f),
             FieldValue::Bool(b) => if *b { "yes" } else { "no" }.into(),
             FieldValue::Date(d) => format!("<time datetime=\"{d}\">{d}</time>"),
@@ -401,12 +414,24 @@ impl Ctx<'_> {
         }
     }
 
+    /// A team member named by handle (`dana` or `@dana`): (handle, name), when a team file
+    /// gives the member a name.
+    pub fn person<'s>(&self, handle: &'s str) -> Option<(&'s str, &str)> {
+        let handle = handle.trim().trim_start_matches('@');
+        let name = self.cat.people.get(handle)?;
+        Some((handle, name.as_str()))
+    }
+
     /// An action item as a row; `with_source` adds the review it comes from.
     pub fn item_view(&self, row: &archive::ActionRow<'_>, with_source: bool) -> ItemView {
         let item = row.item;
+        let person = item.owner.as_deref().and_then(|o| self.person(o));
         ItemView {
             title: item.title.clone(),
-            owner: item.owner.clone(),
+            owner: person
+                .map(|(_, name)| name.to_string())
+                .or_else(|| item.owner.clone()),
+            owner_handle: person.map(|(handle, _)| handle.to_string()),
             due: item.due.map(|d| d.to_string()),
             status: item.status,
             overdue: row.overdue,
@@ -441,14 +466,40 @@ fn link_html(link: &LinkView) -> String {
     )
 }
 
-/// A number as people write it: no `.0` on whole numbers, at most three decimals.
+/// A number as people write it: no `.0` on whole numbers, at most three decimals, and a comma
+/// between thousands from five digits up (`126,400`; `2026` and `1500` stay as they are, as
+/// style guides have it and so that years read as years).
 pub(super) fn format_number(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 {
+    let plain = if f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)
     } else {
         let s = format!("{f:.3}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    group_thousands(&plain)
+}
+
+/// `126400.5` -> `126,400.5`, `-12000` -> `-12,000`; under five digits, or not a plain number
+/// (`1e-7`), unchanged.
+pub(super) fn group_thousands(number: &str) -> String {
+    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |r| ("-", r));
+    let (whole, fraction) = rest.split_once('.').map_or((rest, ""), |(w, f)| (w, f));
+    if whole.len() < 5 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return number.to_string();
     }
+    let mut out = String::with_capacity(number.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (n, digit) in whole.chars().enumerate() {
+        if n > 0 && (whole.len() - n) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
 }
 
 /// A span of minutes in words: `45 min`, `3 h 5 min`.
@@ -458,14 +509,6 @@ pub(super) fn minutes_in_words(minutes: i64) -> String {
     } else {
         format!("{} h {} min", minutes / 60, minutes % 60)
     }
-}
-
-/// A field name as a label: `time_to_detect` -> `Time to detect`.
-pub(super) fn field_label(name: &str) -> String {
-    let words = name.replace('_', " ");
-    let mut c = words.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 #[cfg(test)]
@@ -580,7 +623,12 @@ mod tests {
             (1.5, "1.5"),
             (0.1234, "0.123"),
             (99.95, "99.95"),
-            (1e16, "10000000000000000"),
+            (2026.0, "2026"),
+            (9999.5, "9999.5"),
+            (126400.0, "126,400"),
+            (-12000.25, "-12,000.25"),
+            (1234567.0, "1,234,567"),
+            (1e16, "10,000,000,000,000,000"),
         ] {
             assert_eq!(format_number(n), expect, "{n}");
         }
@@ -595,18 +643,6 @@ mod tests {
             (185, "3 h 5 min"),
         ] {
             assert_eq!(minutes_in_words(m), expect);
-        }
-    }
-
-    #[test]
-    fn field_names_become_labels() {
-        for (name, expect) in [
-            ("time_to_detect", "Time to detect"),
-            ("severity", "Severity"),
-            ("", ""),
-            ("énergie", "Énergie"),
-        ] {
-            assert_eq!(field_label(name), expect);
         }
     }
 

@@ -94,6 +94,8 @@ impl Schema {
             ty: FieldType::String,
             required: false,
             help: help.into(),
+            unit: String::new(),
+            replaces_body: false,
         };
         Schema {
             fields: vec![
@@ -118,6 +120,8 @@ impl Schema {
             ty,
             required: false,
             help: help.into(),
+            unit: String::new(),
+            replaces_body: false,
         };
         Schema {
             fields: vec![
@@ -196,10 +200,25 @@ fn field_def(name: &str, node: &Node, check: &mut Checker<'_>) -> Option<FieldDe
     } else {
         parse_one(type_name, check)?
     };
+    let replaces_body = t.bool("replaces_body").unwrap_or(false);
+    if replaces_body && ty != FieldType::Url {
+        let span = t
+            .get("replaces_body")
+            .map_or(node.span.clone(), |n| n.span.clone());
+        check.error(
+            &span,
+            format!(
+                "`replaces_body` is for a `url` field (the review kept elsewhere); `{name}` is {}",
+                ty.name()
+            ),
+        );
+    }
     Some(FieldDef {
         name: name.to_string(),
-        ty,
         required: t.bool("required").unwrap_or(false),
         help: t.str("help").unwrap_or_default().to_string(),
+        unit: t.str("unit").unwrap_or_default().trim().to_string(),
+        replaces_body: replaces_body && ty == FieldType::Url,
+        ty,
     })
 }

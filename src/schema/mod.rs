@@ -9,6 +9,7 @@ mod define;
 mod validate;
 
 pub use validate::Checker;
+pub(crate) use validate::{ACTION_ITEM_KEYS, METRIC_KEYS, is_url};
 
 use std::ops::Range;
 
@@ -116,6 +117,11 @@ pub struct FieldDef {
     pub ty: FieldType,
     pub required: bool,
     pub help: String,
+    /// What a number field counts, shown after its value: `USD`, `ms`, `engineers`.
+    pub unit: String,
+    /// A `url` field that may stand for the review's body: a review kept elsewhere (a shared
+    /// document, a PDF) sets it, and its template's sections are then not required.
+    pub replaces_body: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -139,6 +145,13 @@ pub struct Schema {
     pub strict: bool,
 }
 
+/// The datetime fields of an incident's timeline, in the order things happen: validation checks
+/// that order, and the archive measures time to detect (started -> detected) and to resolve
+/// (started -> resolved) from them.
+pub const STARTED: &str = "started";
+pub const DETECTED: &str = "detected";
+pub const RESOLVED: &str = "resolved";
+
 /// Keys every document may set.
 pub const COMMON_KEYS: &[&str] = &[
     "title", "id", "slug", "template", "date", "draft", "summary", "related", "weight",
@@ -158,9 +171,19 @@ pub const TEMPLATE_KEYS: &[&str] = &[
     "meeting",
     "label",
     "id_format",
+    "file_name",
+    "title_format",
     "fields",
     "sections",
 ];
+
+/// A field name as a label: `time_to_detect` -> `Time to detect`.
+pub fn field_label(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut c = words.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
 
 /// Typed, validated field values of one document, in template order.
 #[derive(Debug, Clone, Default)]
@@ -280,7 +303,7 @@ mod tests {
 
     #[test]
     fn a_valid_review_passes() {
-        let review = "+++\ntitle = \"x\"\nseverity = \"sev1\"\nteams = [\"payments\"]\n[[action_items]]\ntitle = \"a\"\nowner = \"dana\"\ndue = 2026-04-01\n+++\n";
+        let review = "+++\ntitle = \"x\"\nseverity = \"sev1\"\nteams = [\"payments\"]\n[[action_items]]\ntitle = \"a\"\nowner = \"dana\"\ndue = 2026-04-01\nstatus = \"open\"\n+++\n";
         assert_eq!(check(review, &["Summary"]), Vec::<String>::new());
     }
 
@@ -302,12 +325,64 @@ mod tests {
     }
 
     #[test]
+    fn a_timeline_out_of_order_is_an_error_at_the_later_field() {
+        let t = "+++\ntitle = \"Incident review\"\n[fields.started]\ntype = \"datetime\"\n[fields.detected]\ntype = \"datetime\"\n[fields.resolved]\ntype = \"datetime\"\n+++\n";
+        let mut c = Checker {
+            path: "t.md",
+            text: t,
+            diagnostics: vec![],
+        };
+        let schema = Schema::from_template(&table(t), &mut c);
+        let check = |review: &str| {
+            let mut c = Checker {
+                path: "r.md",
+                text: review,
+                diagnostics: vec![],
+            };
+            schema.validate(&table(review), &[], &mut c);
+            c.diagnostics
+                .iter()
+                .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
+                .collect::<Vec<_>>()
+        };
+        let in_order = "+++\nstarted = 2026-03-14T09:00:00Z\ndetected = 2026-03-14T09:00:00Z\nresolved = 2026-03-14T09:41:00Z\n+++\n";
+        assert_eq!(check(in_order), Vec::<String>::new());
+        let reversed = "+++\nstarted = 2026-03-14T09:00:00Z\ndetected = 2026-03-14T08:10:00Z\nresolved = 2026-03-14T08:41:00Z\n+++\n";
+        assert_eq!(
+            check(reversed),
+            [
+                "3:12 `detected` (2026-03-14 08:10 UTC) is earlier than `started` (2026-03-14 09:00 UTC)",
+                "4:12 `resolved` (2026-03-14 08:41 UTC) is earlier than `started` (2026-03-14 09:00 UTC)",
+            ]
+        );
+        let before_detected = "+++\nstarted = 2026-03-14T09:00:00Z\ndetected = 2026-03-14T10:00:00+01:00\nresolved = 2026-03-14T09:30:00+01:00\n+++\n";
+        assert_eq!(
+            check(before_detected),
+            [
+                "4:12 `resolved` (2026-03-14 08:30 UTC) is earlier than `started` (2026-03-14 09:00 UTC)"
+            ]
+        );
+    }
+
+    #[test]
     fn missing_required_field() {
         let got = check("+++\ntitle = \"x\"\n+++\n", &["Summary"]);
         assert_eq!(
             got,
             vec!["2:1 missing required field `severity` (enum (sev1, sev2))"]
         );
+    }
+
+    #[test]
+    fn field_names_become_labels() {
+        for (name, expect) in [
+            ("time_to_detect", "Time to detect"),
+            ("severity", "Severity"),
+            ("", ""),
+            ("énergie", "Énergie"),
+        ] {
+            assert_eq!(field_label(name), expect);
+        }
     }
 
     #[test]

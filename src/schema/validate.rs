@@ -132,7 +132,16 @@ impl Schema {
                 );
             }
         }
-        self.check_sections(headings, check);
+        check_timeline(table, &fields, check);
+        // A review kept elsewhere (its `replaces_body` link is set) need not repeat the sections.
+        let elsewhere = self.fields.iter().filter(|f| f.replaces_body).any(|f| {
+            fields
+                .iter()
+                .any(|(n, v)| *n == f.name && matches!(v, FieldValue::Url(_)))
+        });
+        if !elsewhere {
+            self.check_sections(headings, check);
+        }
         // Keep the template's order, so pages show fields the way the template lists them.
         fields.sort_by_key(|(name, _)| self.fields.iter().position(|f| &f.name == name));
         Fields(fields)
@@ -162,6 +171,47 @@ impl Schema {
                     format!("add a `## {}` heading: {}", section.heading, section.prompt),
                 );
             }
+        }
+    }
+}
+
+/// An incident cannot be detected or resolved before it started, nor resolved before it was
+/// detected: such a timeline is a typo (a wrong day, a missing offset) that would make its
+/// response times meaningless.
+fn check_timeline(table: &Table, fields: &[(String, FieldValue)], check: &mut Checker<'_>) {
+    use super::{DETECTED, RESOLVED, STARTED};
+    let at = |name: &str| {
+        fields.iter().find_map(|(n, v)| match v {
+            FieldValue::Datetime(dt) if n == name => Some(*dt),
+            _ => None,
+        })
+    };
+    for later in [DETECTED, RESOLVED] {
+        // One error per field: the first earlier time it precedes.
+        let Some((earlier, from, to)) = [STARTED, DETECTED]
+            .into_iter()
+            .take_while(|e| *e != later)
+            .find_map(|earlier| {
+                let (from, to) = (at(earlier)?, at(later)?);
+                (to < from).then_some((earlier, from, to))
+            })
+        else {
+            continue;
+        };
+        if let Some(node) = table.get(later) {
+            let utc = |dt: time::OffsetDateTime| {
+                let dt = dt.to_offset(time::UtcOffset::UTC);
+                format!("{} {:02}:{:02} UTC", dt.date(), dt.hour(), dt.minute())
+            };
+            check.error_with(
+                &node.span,
+                format!(
+                    "`{later}` ({}) is earlier than `{earlier}` ({})",
+                    utc(to),
+                    utc(from)
+                ),
+                format!("check the day and the offset: an incident is {STARTED}, then {DETECTED}, then {RESOLVED}"),
+            );
         }
     }
 }
@@ -261,10 +311,13 @@ fn check_value(
         }
         (FieldType::Enum(values), _) => mismatch(check, &format!("one of {}", values.join(", "))),
         (FieldType::Url, Value::String(s)) => {
-            if s.contains("://") || s.starts_with('/') || s.starts_with("mailto:") {
+            if is_url(s) {
                 Some(FieldValue::Url(s.clone()))
             } else {
-                mismatch(check, "a URL such as https://example.com/")
+                mismatch(
+                    check,
+                    "a URL such as https://docs.example.com/review (or a path on this site, /guides/x/)",
+                )
             }
         }
         (FieldType::Url, _) => mismatch(check, "a URL"),
@@ -305,7 +358,40 @@ fn check_value(
     }
 }
 
-const ACTION_ITEM_KEYS: &[&str] = &["title", "owner", "due", "status", "link"];
+/// Whether `s` has the form of a URL: a scheme and a host (`https://docs.example.com/x`), a
+/// `mailto:` address, or a path on this site (`/guides/x/`). Checked, never fetched.
+pub(crate) fn is_url(s: &str) -> bool {
+    if s.is_empty() || s.chars().any(char::is_whitespace) {
+        return false;
+    }
+    if let Some(address) = s.strip_prefix("mailto:") {
+        return address.split_once('@').is_some_and(|(who, host)| {
+            !who.is_empty() && host.contains('.') && !host.starts_with('.')
+        });
+    }
+    if s.starts_with('/') {
+        return !s.starts_with("//");
+    }
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return false;
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or("");
+    scheme_ok
+        && !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-._[]".contains(c))
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-'])
+}
+
+pub(crate) const ACTION_ITEM_KEYS: &[&str] = &["title", "owner", "due", "status", "link"];
 
 fn action_item(node: &Node, name: &str, check: &mut Checker<'_>) -> Option<ActionItem> {
     let Value::Table(t) = &node.value else {
@@ -331,7 +417,15 @@ fn action_item(node: &Node, name: &str, check: &mut Checker<'_>) -> Option<Actio
         },
     };
     let status = match t.get("status") {
-        None => ItemStatus::Open,
+        None => {
+            // An item whose state nobody wrote down would count as open for ever.
+            check.error_with(
+                &node.span,
+                format!("action item \"{title}\" has no `status`"),
+                "add status = \"open\", \"done\" or \"dropped\"".into(),
+            );
+            ItemStatus::Open
+        }
         Some(n) => match n.value {
             Value::String(ref s) if s == "open" => ItemStatus::Open,
             Value::String(ref s) if s == "done" => ItemStatus::Done,
@@ -366,7 +460,7 @@ fn action_item(node: &Node, name: &str, check: &mut Checker<'_>) -> Option<Actio
     })
 }
 
-const METRIC_KEYS: &[&str] = &[
+pub(crate) const METRIC_KEYS: &[&str] = &[
     "name",
     "unit",
     "goal",
@@ -470,6 +564,36 @@ fn unknown_keys(t: &Table, allowed: &[&str], name: &str, check: &mut Checker<'_>
                 format!("unknown key `{}` in `{name}`", e.key),
                 hint,
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_url;
+
+    #[test]
+    fn urls_are_checked_for_form() {
+        for good in [
+            "https://docs.example.com/review",
+            "http://wiki.internal:8080/a?b=1#c",
+            "https://user@host.example/x",
+            "/guides/on-call/",
+            "mailto:ops@example.com",
+        ] {
+            assert!(is_url(good), "{good}");
+        }
+        for bad in [
+            "",
+            "docs.example.com/review",
+            "https://",
+            "https:///path",
+            "https://exa mple.com/",
+            "//cdn.example.com/x",
+            "mailto:nobody",
+            "see the doc",
+        ] {
+            assert!(!is_url(bad), "{bad}");
         }
     }
 }

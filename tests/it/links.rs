@@ -143,3 +143,153 @@ fn backlinks_are_grouped_by_kind_with_titles() {
     // INC-2026-002 names this one in `related`: it is listed under Related, not repeated here.
     assert!(!backlinks.contains("Cache eviction storm"), "{backlinks}");
 }
+
+/// Heading ids are GitHub's, so links written on a code host keep working: punctuation and emoji
+/// dropped, each space a `-` (nothing collapsed), letters of any script kept, repeats numbered.
+#[test]
+fn heading_ids_are_githubs() {
+    let site = site_with(
+        "# Ids\n\n\
+         ## Loop & Tie\n\n\
+         ## What's next? (Q3)\n\n\
+         ## 🚀 Launch day\n\n\
+         ## Über Äpfel\n\n\
+         ## Notes\n\n\
+         ## Notes\n\n\
+         ## `opsbook check` — in CI\n\n\
+         ## Kept {#custom}\n\n\
+         [tie](#loop--tie) [launch](#-launch-day) [äpfel](#über-äpfel) [second notes](#notes-1)\n",
+    );
+    site.build().assert_success();
+    let html = site.page("/guides/links/");
+    for id in [
+        "loop--tie",
+        "whats-next-q3",
+        "-launch-day",
+        "über-äpfel",
+        "notes",
+        "notes-1",
+        "opsbook-check--in-ci",
+        "custom",
+    ] {
+        assert!(
+            html.contains(&format!("<h2 id=\"{id}\">")),
+            "no heading with id {id}:\n{html}"
+        );
+    }
+    assert!(html.contains("<a href=\"#über-äpfel\">äpfel</a>"), "{html}");
+}
+
+/// A fragment written with the heading's capitals (as some renderers keep them) still links to
+/// the heading, with a warning that names the exact id.
+#[test]
+fn an_anchor_that_differs_only_in_case_resolves_with_a_warning() {
+    let site = site_with(
+        "# Budget\n\nSee [the budget](../guides/gifts.md#Birthday-gift-budget) and [[guides/gifts#BIRTHDAY-GIFT-BUDGET]].\n",
+    );
+    site.write(
+        "content/guides/gifts.md",
+        "# Gifts\n\n## Birthday gift budget\n\nFifty.\n",
+    );
+    let run = site.build();
+    run.assert_success();
+    assert_eq!(
+        run.diagnostics(),
+        "content/guides/links.md:3:5: warning: anchor `#Birthday-gift-budget` in link \"the budget\" matches the heading `#birthday-gift-budget` of content/guides/gifts.md only when case is ignored; linked to `#birthday-gift-budget`\n\
+         = help: write `#birthday-gift-budget`\n\
+         content/guides/links.md:3:63: warning: anchor `#BIRTHDAY-GIFT-BUDGET` in [[guides/gifts#BIRTHDAY-GIFT-BUDGET]] matches the heading `#birthday-gift-budget` of content/guides/gifts.md only when case is ignored; linked to `#birthday-gift-budget`\n\
+         = help: write `#birthday-gift-budget`\n"
+    );
+    let html = site.page("/guides/links/");
+    assert!(
+        html.contains("<a href=\"/guides/gifts/#birthday-gift-budget\">the budget</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "href=\"/guides/gifts/#birthday-gift-budget\">Gifts › Birthday gift budget</a>"
+        ),
+        "{html}"
+    );
+}
+
+/// Every file under content/ that is not markdown (an image, a PDF, a CSV, a file with no
+/// extension) is copied to the same path, and links and images to it are checked like page
+/// links. Hidden folders that hold assets (GitBook's `.gitbook/assets/`) work; what else hides
+/// in hidden folders (editor settings, a `.git` folder, tool templates) is not published.
+#[test]
+fn assets_are_copied_and_checked_and_hidden_asset_folders_work() {
+    let site = site_with(
+        "# Assets\n\n\
+         ![latency](img/latency.png) [the runbook](runbook.pdf) [raw data](../data/export.csv)\n\
+         ![from GitBook](<.gitbook/assets/image (1).png>) [a binary](../data/dump)\n",
+    );
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    let files: [(&str, &[u8]); 7] = [
+        ("content/guides/img/latency.png", png),
+        (
+            "content/guides/runbook.pdf",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
+        ),
+        ("content/data/export.csv", b"week,pages\n2026-W45,15\n"),
+        ("content/data/dump", b"\0\x01\x02"),
+        ("content/guides/.gitbook/assets/image (1).png", png),
+        ("content/guides/.gitbook/assets/unused.png", png),
+        ("content/.obsidian/workspace.json", b"{\"open\": []}"),
+    ];
+    for (path, bytes) in files {
+        let p = site.root().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    site.write("content/.git/config", "[core]\n");
+    site.write(
+        "content/.github/PULL_REQUEST_TEMPLATE.md",
+        "# Describe your change\n",
+    );
+    site.build().assert_success();
+    let out = site.out();
+    for (path, bytes) in &files[..5] {
+        let rel = path.trim_start_matches("content/");
+        assert_eq!(
+            std::fs::read(out.join(rel)).unwrap_or_default(),
+            *bytes,
+            "{rel} is copied as it is"
+        );
+    }
+    for unpublished in [
+        "guides/.gitbook/assets/unused.png",
+        ".obsidian/workspace.json",
+        ".git/config",
+        ".github/pull_request_template/index.html",
+        ".github/PULL_REQUEST_TEMPLATE/index.html",
+    ] {
+        assert!(
+            !out.join(unpublished).exists(),
+            "{unpublished} is published"
+        );
+    }
+    let html = site.page("/guides/links/");
+    for expected in [
+        "src=\"/guides/img/latency.png\"",
+        "href=\"/guides/runbook.pdf\"",
+        "href=\"/data/export.csv\"",
+        "src=\"/guides/.gitbook/assets/image%20%281%29.png\"",
+        "href=\"/data/dump\"",
+    ] {
+        assert!(html.contains(expected), "missing {expected}\nin:\n{html}");
+    }
+
+    site.write(
+        "content/guides/links.md",
+        "# Assets\n\n![latency](img/latnecy.png)\n\n[gone](../data/missing.csv)\n",
+    );
+    let run = site.run(&["check"]);
+    run.assert_code(1);
+    assert_eq!(
+        run.diagnostics(),
+        "content/guides/links.md:3:1: error: broken link to `img/latnecy.png`: no such file under content/\n\
+         = help: did you mean `img/latency.png`?\n\
+         content/guides/links.md:5:1: error: broken link to `../data/missing.csv`: no such file under content/\n"
+    );
+}

@@ -7,6 +7,7 @@ mod build;
 mod errors;
 mod harness;
 mod hostile;
+mod import;
 mod links;
 mod scaffold;
 mod security;

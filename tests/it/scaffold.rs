@@ -239,3 +239,218 @@ fn a_sub_path_base_url_prefixes_every_internal_link() {
     );
     assert!(out.join("pagefind/pagefind.js").is_file());
 }
+
+/// `opsbook new incident` (the label, not the id) is answered with the template to use.
+#[test]
+fn new_suggests_the_template_an_author_meant() {
+    let site = TestSite::fixture("basic");
+    let before = files(&site.root().join("content"));
+    for word in ["incident", "incidents", "Incident"] {
+        let run = site.run(&["new", word, "Checkout latency"]);
+        run.assert_code(1);
+        assert!(
+            run.stderr.contains(&format!(
+                "no template `{word}`; did you mean `incident-review`?"
+            )),
+            "{word}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        files(&site.root().join("content")),
+        before,
+        "nothing is written"
+    );
+}
+
+/// A second `new` with a title that is already a file refuses, names the file and leaves it as
+/// it was: the first draft may already hold an hour of writing.
+#[test]
+fn new_never_replaces_or_duplicates_an_existing_review() {
+    let site = TestSite::fixture("basic");
+    let first = site.run(&[
+        "new",
+        "incident-review",
+        "Checkout latency",
+        "--date",
+        "2026-06-02",
+    ]);
+    first.assert_success();
+    let rel = first.stdout.trim().to_string();
+    assert_eq!(rel, "content/incidents/2026-06-checkout-latency.md");
+    site.write(
+        &rel,
+        "+++\ntitle = \"Checkout latency\"\n+++\nAn hour of writing.\n",
+    );
+    let again = site.run(&[
+        "new",
+        "incident-review",
+        "Checkout latency",
+        "--date",
+        "2026-06-20",
+    ]);
+    again.assert_code(1);
+    assert!(
+        again.stderr.contains(
+            "error: content/incidents/2026-06-checkout-latency.md already exists (\"Checkout latency\"); open it to carry on, or choose another title or date (--date)"
+        ),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.root().join(&rel)).unwrap(),
+        "+++\ntitle = \"Checkout latency\"\n+++\nAn hour of writing.\n"
+    );
+    assert!(
+        !site
+            .root()
+            .join("content/incidents/2026-06-checkout-latency-2.md")
+            .exists()
+    );
+}
+
+/// A template may say how its reviews are named (`file_name`, `title_format`): the weekly ops
+/// review is `reviews/ops/2026-w49.md`, "Weekly ops review, 2026-W49", like the ones before it.
+#[test]
+fn new_follows_the_templates_naming() {
+    let site = TestSite::empty();
+    let dir = site.root().join("hb");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
+    cmd.arg("init").arg(&dir);
+    run(cmd).assert_success();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
+    cmd.args([
+        "new",
+        "ops-review",
+        "Week 49",
+        "--date",
+        "2026-12-03",
+        "--root",
+    ])
+    .arg(&dir);
+    let created = run(cmd);
+    created.assert_success();
+    assert_eq!(created.stdout.trim(), "content/reviews/ops/2026-w49.md");
+    assert!(
+        created.stderr.contains(
+            "`ops-review` names its reviews itself: titled \"Weekly ops review, 2026-W49\"."
+        ),
+        "{}",
+        created.stderr
+    );
+    let text = std::fs::read_to_string(dir.join("content/reviews/ops/2026-w49.md")).unwrap();
+    assert!(
+        text.starts_with(
+            "+++\ntitle = \"Weekly ops review, 2026-W49\"\nid = \"OPS-2026-W49\"\ndate = 2026-12-03\n"
+        ),
+        "{text}"
+    );
+    // No title needed, and the same week again is refused.
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
+    cmd.args(["new", "ops-review", "--date", "2026-12-04", "--root"])
+        .arg(&dir);
+    let again = run(cmd);
+    again.assert_code(1);
+    assert!(
+        again
+            .stderr
+            .contains("content/reviews/ops/2026-w49.md already exists"),
+        "{}",
+        again.stderr
+    );
+    // A template whose names need a title says so.
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
+    cmd.args(["new", "incident-review", "--root"]).arg(&dir);
+    let untitled = run(cmd);
+    untitled.assert_code(1);
+    assert!(
+        untitled
+            .stderr
+            .contains("a `incident-review` review needs a title"),
+        "{}",
+        untitled.stderr
+    );
+}
+
+/// A naming pattern with a placeholder opsbook does not know is an error at the template.
+#[test]
+fn an_unknown_naming_placeholder_is_an_error_at_the_template() {
+    let site = TestSite::fixture("basic");
+    let template =
+        std::fs::read_to_string(site.root().join("content/templates/incident-review.md")).unwrap();
+    site.write(
+        "content/templates/incident-review.md",
+        &template.replacen(
+            "label = \"Incident\"\n",
+            "label = \"Incident\"\nfile_name = \"{year}-{mnth}-{slug}\"\n",
+            1,
+        ),
+    );
+    let run = site.run(&["check"]);
+    run.assert_code(1);
+    assert_eq!(
+        run.diagnostics(),
+        "content/templates/incident-review.md:6:13: error: `file_name` has an unknown placeholder `{mnth}`\n= help: did you mean `{month}`?\n"
+    );
+}
+
+/// Every command that reads a handbook explains `--root` in its help.
+#[test]
+fn root_is_explained_under_every_command() {
+    for command in ["build", "serve", "check", "new"] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
+        cmd.args([command, "--help"]);
+        let help = run(cmd);
+        help.assert_success();
+        let line = help
+            .stdout
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("--root"))
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            line.contains("The handbook's root folder"),
+            "opsbook {command} --help: {line}\n{}",
+            help.stdout
+        );
+    }
+}
+
+/// The "Next:" line `init` prints works when pasted into a shell, even for a folder with a space
+/// in its name and a binary that is not on PATH. (Pasted with `check` for `serve`, which would
+/// not return.)
+#[test]
+fn inits_next_line_works_when_pasted() {
+    let site = TestSite::empty();
+    let dir = site.root().join("our handbook");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
+    cmd.arg("init").arg(&dir).env("PATH", "/usr/bin:/bin");
+    let init = run(cmd);
+    init.assert_success();
+    let next = init
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("Next: "))
+        .unwrap_or_else(|| panic!("no Next: line in\n{}", init.stderr));
+    assert!(
+        next.ends_with(&format!(" serve --root '{}'", dir.display())),
+        "{next}"
+    );
+    let pasted = next.replace(" serve --root ", " check --root ");
+    let mut shell = std::process::Command::new("sh");
+    shell.args(["-c", &pasted]).env("NO_COLOR", "1");
+    let checked = run(shell);
+    checked.assert_success();
+    assert!(
+        checked.stderr.contains("0 error(s), 0 warning(s)"),
+        "{}",
+        checked.stderr
+    );
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(
+        readme.contains("cargo install --path . --locked")
+            && !readme.contains("](https://github.com/)"),
+        "{readme}"
+    );
+}

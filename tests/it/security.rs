@@ -35,7 +35,7 @@ fn drafts_and_private_folders_leak_nowhere() {
     );
     let secret_review = |title: &str, extra: &str| {
         format!(
-            "+++\ntitle = \"{title} LEAKTOKEN\"\nid = \"INC-LEAKTOKEN-{}\"\ndate = 2026-05-30\nseverity = \"sev1\"\nteams = [\"payments\"]\nservices = [\"svc-LEAKTOKEN\"]\n{extra}\n[[action_items]]\ntitle = \"item LEAKTOKEN\"\nowner = \"owner-LEAKTOKEN\"\ndue = 2026-01-01\n+++\n\n## Summary\n\nBody LEAKTOKEN links to [[INC-2026-001]].\n\n## Timeline\n\nLEAKTOKEN\n",
+            "+++\ntitle = \"{title} LEAKTOKEN\"\nid = \"INC-LEAKTOKEN-{}\"\ndate = 2026-05-30\nseverity = \"sev1\"\nteams = [\"payments\"]\nservices = [\"svc-LEAKTOKEN\"]\n{extra}\n[[action_items]]\ntitle = \"item LEAKTOKEN\"\nowner = \"owner-LEAKTOKEN\"\ndue = 2026-01-01\nstatus = \"open\"\n+++\n\n## Summary\n\nBody LEAKTOKEN links to [[INC-2026-001]].\n\n## Timeline\n\nLEAKTOKEN\n",
             title.len()
         )
     };
@@ -88,7 +88,7 @@ fn hostile_values_come_out_as_text() {
     );
     site.write(
         "content/incidents/2026-05-cache.md",
-        "+++\ntitle = \"<script>alert('title')</script>\"\nid = \"INC-2026-002\"\ndate = 2026-05-02\nseverity = \"sev3\"\nteams = [\"payments\"]\nsummary = \"</p><img src=x onerror=alert(1)>\"\n\n[[action_items]]\ntitle = \"<svg onload=alert(2)>\"\nowner = \"R&D <ops>\"\ndue = 2026-01-01\n+++\n\n## Summary\n\nText.\n\n## Timeline\n\nText.\n",
+        "+++\ntitle = \"<script>alert('title')</script>\"\nid = \"INC-2026-002\"\ndate = 2026-05-02\nseverity = \"sev3\"\nteams = [\"payments\"]\nsummary = \"</p><img src=x onerror=alert(1)>\"\n\n[[action_items]]\ntitle = \"<svg onload=alert(2)>\"\nowner = \"R&D <ops>\"\ndue = 2026-01-01\nstatus = \"open\"\n+++\n\n## Summary\n\nText.\n\n## Timeline\n\nText.\n",
     );
     site.build().assert_success();
     for (file, text) in all_output(&site) {

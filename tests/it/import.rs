@@ -1,0 +1,247 @@
+//! Bringing a handbook as it is: reviews kept elsewhere, templates inferred from a folder of
+//! files, and dates and edit links from git.
+
+use crate::harness::TestSite;
+
+const BUSINESS_TEMPLATE: &str = "+++\ntitle = \"Business review\"\nfolder = \"reviews/business\"\nmeeting = \"incident-review\"\n\n\
+    [fields.teams]\ntype = \"list\"\nof = \"team\"\nrequired = true\n\n\
+    [fields.tier]\ntype = \"enum\"\nvalues = [\"small\", \"large\"]\n\n\
+    [fields.document]\ntype = \"url\"\nreplaces_body = true\n\n\
+    [fields.metrics]\ntype = \"metrics\"\n\n\
+    [[sections]]\nheading = \"Summary\"\nprompt = \"How well is it running?\"\n+++\n";
+
+/// A review whose body is a link to a document kept elsewhere is a full archive entry: valid
+/// without its sections, listed, faceted, searchable, and its page leads with the link. Its URL
+/// is checked for form; a review without the link still needs its sections.
+#[test]
+fn a_review_kept_elsewhere_is_a_full_archive_entry() {
+    let site = TestSite::fixture("basic");
+    site.write("content/templates/business-review.md", BUSINESS_TEMPLATE);
+    site.write(
+        "content/reviews/business/2026-q1-payments.md",
+        "+++\ntitle = \"Payments business review, 2026-Q1\"\nid = \"BR-1\"\ndate = 2026-04-20\nteams = [\"payments\"]\ntier = \"large\"\n\
+         document = \"https://docs.example.com/payments/br-2026-q1\"\n\n\
+         [[metrics]]\nname = \"Checkout availability\"\nunit = \"%\"\ngoal = 99.95\ndirection = \"up\"\nvalue = 99.97\n+++\n",
+    );
+    site.build().assert_success();
+    let page = site.page("/reviews/business/2026-q1-payments/");
+    assert!(
+        page.contains("<p class=\"document-link\"><a href=\"https://docs.example.com/payments/br-2026-q1\">Read the full review on docs.example.com</a></p>"),
+        "{page}"
+    );
+    let article = page.split("data-pagefind-body").nth(1).unwrap_or_default();
+    assert!(
+        article.contains("Payments business review, 2026-Q1")
+            && article.contains("Checkout availability"),
+        "title and fields are in the indexed part of the page: {article}"
+    );
+    for filter in [
+        "team:payments",
+        "tier:large",
+        "kind:Business review",
+        "year:2026",
+    ] {
+        assert!(
+            page.contains(&format!("data-pagefind-filter=\"{filter}\"")),
+            "filed under {filter}: {page}"
+        );
+    }
+    assert!(
+        site.page("/search/").contains("data-facet=\"tier\""),
+        "an enum field is a facet"
+    );
+    for listing in [
+        "/templates/business-review/",
+        "/teams/payments/",
+        "/meetings/incident-review/",
+    ] {
+        assert!(
+            site.page(listing)
+                .contains("Payments business review, 2026-Q1"),
+            "listed on {listing}"
+        );
+    }
+
+    site.write(
+        "content/reviews/business/2026-q1-payments.md",
+        "+++\ntitle = \"Payments\"\nteams = [\"payments\"]\ndocument = \"docs.example.com/payments\"\n+++\n",
+    );
+    site.write(
+        "content/reviews/business/2026-q2-payments.md",
+        "+++\ntitle = \"Payments, Q2\"\nteams = [\"payments\"]\n+++\nNo link and no sections.\n",
+    );
+    let run = site.run(&["check"]);
+    run.assert_code(1);
+    assert_eq!(
+        run.diagnostics(),
+        "content/reviews/business/2026-q1-payments.md:4:12: error: field `document` must be a URL such as https://docs.example.com/review (or a path on this site, /guides/x/), found \"docs.example.com/payments\"\n\
+         content/reviews/business/2026-q1-payments.md:6:1: error: missing required section `## Summary`\n\
+         = help: add a `## Summary` heading: How well is it running?\n\
+         content/reviews/business/2026-q2-payments.md:6:1: error: missing required section `## Summary`\n\
+         = help: add a `## Summary` heading: How well is it running?\n"
+    );
+}
+
+/// A folder of 240 postmortems with YAML front matter, written before opsbook: `infer --write`
+/// writes the template that claims it, every file validates, `check` passes, and the files are
+/// reviews, listed on the template's page and filed under its enum and team facets.
+#[test]
+fn infer_turns_a_folder_of_yaml_files_into_reviews() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/teams/edge.md",
+        "+++\ntitle = \"Edge\"\n\n[[members]]\nhandle = \"kofi\"\nname = \"Kofi Mensah\"\n+++\n",
+    );
+    let severities = ["SEV-1", "SEV-2", "SEV-3"];
+    let teams = ["payments", "edge"];
+    for n in 0..240 {
+        let month = n % 12 + 1;
+        let day = n % 27 + 1;
+        let runbook = if n % 3 == 0 {
+            format!("runbook: https://wiki.example.com/runbooks/{n}\n")
+        } else {
+            String::new()
+        };
+        site.write(
+            &format!("content/postmortems/pm-{n:03}.md"),
+            &format!(
+                "---\ntitle: \"Postmortem {n}: queue stalled\"\ndate: 2025-{month:02}-{day:02}\n\
+                 severity: {}\nteam: {}\nresponders: [{}, sam]\nauthor: person-{n}\n\
+                 customer_impact: {}\nduration_minutes: {}\ncost_usd: {}\n\
+                 started: 2025-{month:02}-{day:02}T0{}:15:00Z\n{runbook}\
+                 lessons: \"{}\"\ntags: [queue, {}]\n---\n\n# What happened\n\nThe queue stalled.\n",
+                severities[n % 3],
+                teams[n % 2],
+                teams[(n + 1) % 2],
+                n % 2 == 0,
+                10 + n,
+                if n % 4 == 0 { format!("{}", n * 100) } else { format!("{}.5", n * 100) },
+                n % 10,
+                "We learned that long queues hide old jobs, and that an alert on queue length alone does not see them. ".repeat(2),
+                if n % 2 == 0 { "deploys" } else { "ci" },
+            ),
+        );
+    }
+    let before = site.run(&["check"]);
+    before.assert_success();
+
+    let printed = site.run(&["infer", "postmortems"]);
+    printed.assert_success();
+    assert!(
+        printed
+            .stderr
+            .contains("240 of 240 files in content/postmortems/ validate against this template."),
+        "{}",
+        printed.stderr
+    );
+    let template = &printed.stdout;
+    for expected in [
+        "folder = \"postmortems\"\n",
+        "[fields.severity]\ntype = \"enum\"\nvalues = [\"SEV-1\", \"SEV-2\", \"SEV-3\"]\nrequired = true\n",
+        "[fields.team]\ntype = \"team\"\nrequired = true\n",
+        "[fields.responders]\ntype = \"list\"\nof = \"string\"\nrequired = true\n",
+        "[fields.author]\ntype = \"string\"\nrequired = true\n",
+        "[fields.customer_impact]\ntype = \"bool\"\nrequired = true\n",
+        "[fields.duration_minutes]\ntype = \"int\"\nrequired = true\n",
+        "[fields.cost_usd]\ntype = \"float\"\nrequired = true\n",
+        "[fields.started]\ntype = \"datetime\"\nrequired = true\n",
+        "[fields.runbook]\ntype = \"url\"\nhelp = \"Set in 80 of 240 files",
+        "[fields.lessons]\ntype = \"text\"\nrequired = true\n",
+        "[fields.tags]\ntype = \"list\"\nof = \"string\"\nrequired = true\n",
+    ] {
+        assert!(
+            template.contains(expected),
+            "missing {expected:?} in\n{template}"
+        );
+    }
+
+    let written = site.run(&["infer", "content/postmortems", "--write"]);
+    written.assert_success();
+    assert_eq!(written.stdout.trim(), "content/templates/postmortems.md");
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("content/templates/postmortems.md")).unwrap(),
+        *template,
+        "--write saves what infer prints"
+    );
+    let checked = site.run(&["check"]);
+    checked.assert_success();
+    assert!(
+        checked.stderr.contains("0 error(s), 0 warning(s)"),
+        "{}",
+        checked.stderr
+    );
+    let again = site.run(&["infer", "postmortems", "--write"]);
+    again.assert_code(1);
+    assert!(
+        again
+            .stderr
+            .contains("content/templates/postmortems.md already exists; --force replaces it"),
+        "{}",
+        again.stderr
+    );
+    site.run(&["infer", "postmortems", "--write", "--force"])
+        .assert_success();
+
+    site.run(&["build", "--no-search"]).assert_success();
+    let listed = site.page("/templates/postmortems/");
+    assert!(
+        listed.contains("Postmortem 0: queue stalled")
+            && listed.contains("Postmortem 239: queue stalled"),
+        "the template lists its reviews"
+    );
+    let review = site.page("/postmortems/pm-007/");
+    for filter in ["severity:SEV-2", "team:edge", "kind:Postmortem"] {
+        assert!(
+            review.contains(&format!("data-pagefind-filter=\"{filter}\"")),
+            "filed under {filter}"
+        );
+    }
+}
+
+/// A file that does not fit is counted and named with its first problem, at its line.
+#[test]
+fn infer_names_the_files_that_do_not_fit() {
+    let site = TestSite::fixture("basic");
+    for n in 0..6 {
+        site.write(
+            &format!("content/notes/n{n}.md"),
+            &format!(
+                "+++\ntitle = \"Note {n}\"\nrisk = \"{}\"\n+++\n",
+                ["low", "high"][n % 2]
+            ),
+        );
+    }
+    site.write(
+        "content/notes/odd.md",
+        "+++\ntitle = \"Odd\"\nrisk = 3\n+++\n",
+    );
+    site.write("content/notes/broken.md", "+++\ntitle = \"Broken\n+++\n");
+    let run = site.run(&["infer", "notes"]);
+    run.assert_success();
+    assert!(
+        run.stdout
+            .contains("[fields.risk]\ntype = \"string\"\nrequired = true\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.diagnostics(),
+        "content/notes/broken.md:2:16: error: invalid TOML front matter: invalid basic string, expected `\"`\n\
+         content/notes/odd.md:3:8: error: field `risk` must be a string, found an integer\n"
+    );
+    assert!(
+        run.stderr
+            .contains("6 of 8 files in content/notes/ validate against this template."),
+        "{}",
+        run.stderr
+    );
+    let nothing = site.run(&["infer", "no-such-folder"]);
+    nothing.assert_code(1);
+    assert!(
+        nothing
+            .stderr
+            .contains("content/no-such-folder/ has no markdown files to infer a template from"),
+        "{}",
+        nothing.stderr
+    );
+}
