@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 
 pub(crate) const CONFIG_FILE: &str = "opsbook.toml";
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Shown in the header and the page titles.
@@ -38,7 +38,7 @@ pub struct Config {
     pub today: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinksConfig {
     /// `error` (default) fails the build on a broken internal link; `warn` only reports it.
@@ -62,7 +62,7 @@ impl BrokenLinks {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchConfig {
     /// Documents per search index. A larger archive gets several indexes, built one after the
@@ -79,7 +79,7 @@ impl Default for SearchConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MarkdownConfig {
     pub raw_html: RawHtml,
@@ -98,7 +98,7 @@ pub enum RawHtml {
     Escape,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HighlightConfig {
     /// Highlight fenced code blocks at build time.

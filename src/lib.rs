@@ -23,6 +23,7 @@ pub(crate) mod feed;
 pub mod front_matter;
 pub(crate) mod highlight;
 pub(crate) mod html;
+mod incremental;
 pub mod infer;
 pub mod links;
 pub mod markdown;
@@ -39,7 +40,6 @@ pub mod source;
 pub mod theme;
 pub(crate) mod value;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -48,6 +48,7 @@ use time::Date;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
+pub use incremental::ParseCache;
 pub use output::OutputTree;
 pub use site::Drafts;
 pub use value::parse_date;
@@ -94,64 +95,6 @@ pub struct Build {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Files and parsed documents from earlier builds, so a rebuild reads and parses (and
-/// highlights) only files that changed. The preview server keeps one; documents are shared
-/// with the site built from them, not copied.
-#[derive(Default)]
-pub struct ParseCache {
-    /// By path under `content/`: the text parsed, the options, the document.
-    entries: HashMap<
-        String,
-        (
-            std::sync::Arc<str>,
-            markdown::RenderOptions,
-            std::sync::Arc<document::Document>,
-        ),
-    >,
-    files: source::FileCache,
-    /// The theme's templates and their compiled form: compiling takes longer than the rest of
-    /// a small rebuild.
-    templates: Option<(Vec<theme::ThemeFile>, std::sync::Arc<render::Renderer>)>,
-    /// A one-shot build keeps nothing: there is no second build to reuse it.
-    off: bool,
-}
-
-impl ParseCache {
-    /// Tells the next build which files' contents are all that changed since the last one (from
-    /// a file watcher), so it re-reads only those; `None` makes it look at every file.
-    pub fn edited(&mut self, paths: Option<&[PathBuf]>) {
-        self.files.edited = paths.map(<[PathBuf]>::to_vec);
-    }
-
-    /// About how many bytes the cache holds: the files' text and the parsed documents' HTML and
-    /// plain text (shared with the site being served, not copied).
-    pub fn held_bytes(&self) -> usize {
-        self.entries
-            .values()
-            .map(|(text, _, doc)| text.len() + doc.markdown.html.len() + doc.markdown.text.len())
-            .sum()
-    }
-
-    /// A cache that stores nothing, for builds that run once.
-    pub fn off() -> ParseCache {
-        ParseCache {
-            off: true,
-            ..ParseCache::default()
-        }
-    }
-
-    fn get(
-        &self,
-        source: &source::Source,
-        options: markdown::RenderOptions,
-    ) -> Option<std::sync::Arc<document::Document>> {
-        let (text, hl, doc) = self.entries.get(&source.rel_path)?;
-        // The file cache hands back the very same text for an unchanged file: no comparison.
-        let same = std::sync::Arc::ptr_eq(text, &source.text) || **text == *source.text;
-        (same && *hl == options).then(|| std::sync::Arc::clone(doc))
-    }
-}
-
 /// A site that passed validation (stages 1-4), with its render plan: ready to render and to
 /// index.
 pub struct Validated {
@@ -162,6 +105,20 @@ pub struct Validated {
     theme: theme::Theme,
     assets: Vec<source::Asset>,
     plan: render::Plan,
+    /// Problems found before validation (unreadable files, parse errors): kept so that an
+    /// incremental rebuild reports them again.
+    source_problems: Vec<Diagnostic>,
+    /// How this build was made: in full, or from the last one (the preview server's edits).
+    pub made: Made,
+}
+
+/// How a `Validated` was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Made {
+    /// Every document parsed (or taken from the cache), validated and linked.
+    Full,
+    /// From the last good build, redoing only what some documents' edits affect.
+    Incremental,
 }
 
 impl Validated {
@@ -196,39 +153,32 @@ impl Validated {
 }
 
 /// Stages 1-4: load, parse, assemble and link. Fails with every error found.
+///
+/// With a warm `cache` (the preview server's), a rebuild after edits that only changed the
+/// contents of some documents redoes only what those documents affect (`incremental`).
 pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<Validated, Error> {
     let mut timings = Vec::new();
     let started = Instant::now();
-    let files = (!cache.off).then_some(&mut cache.files);
+    let dirty = cache.dirty_since_previous(&options.root);
+    let files = cache.files();
     let sources = source::load_sources_cached(&options.root, files)?;
     timings.push(("load", started.elapsed()));
-    let (site, graph, diagnostics) = validate(
+    if let (Some(previous), Some(dirty)) = (cache.previous(), dirty)
+        && let Some(result) =
+            incremental::revalidate(&previous, &dirty, &sources, options, cache, &mut timings)
+    {
+        return result;
+    }
+    let (site, graph, source_problems) = validate(
         sources.config.clone(),
         &sources,
         options,
         cache,
         &mut timings,
     )?;
-    let (errors, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        diagnostics.into_iter().partition(Diagnostic::is_error);
-    if !errors.is_empty() {
-        let mut all = errors;
-        all.extend(warnings);
-        sort_diagnostics(&mut all);
-        return Err(Error::Content(all));
-    }
-    sort_diagnostics(&mut warnings);
+    let warnings = warnings_or_errors(&source_problems, &site, &graph)?;
     let started = Instant::now();
-    let renderer = match &cache.templates {
-        Some((files, renderer)) if *files == sources.theme.templates => renderer.clone(),
-        _ => {
-            let renderer = std::sync::Arc::new(render::Renderer::new(&sources.theme)?);
-            if !cache.off {
-                cache.templates = Some((sources.theme.templates.clone(), renderer.clone()));
-            }
-            renderer
-        }
-    };
+    let renderer = cache.renderer(&sources.theme)?;
     timings.push(("templates", started.elapsed()));
     let started = Instant::now();
     let plan = render::Plan::new(
@@ -249,7 +199,51 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
         theme: sources.theme,
         assets: sources.assets,
         plan,
+        source_problems,
+        made: Made::Full,
     })
+}
+
+/// Every problem of a validated site, sorted: its warnings, or `Error::Content` with all of them
+/// when any is an error. In the preview (`Drafts::Include`) a draft's problems are warnings.
+fn warnings_or_errors(
+    source_problems: &[Diagnostic],
+    site: &site::Site,
+    graph: &links::LinkGraph,
+) -> Result<Vec<Diagnostic>, Error> {
+    let mut all: Vec<Diagnostic> = source_problems
+        .iter()
+        .chain(site.all_problems())
+        .chain(graph.all_problems())
+        .cloned()
+        .collect();
+    if site.drafts == Drafts::Include {
+        preview_drafts(site, &mut all);
+    }
+    if all.iter().any(Diagnostic::is_error) {
+        sort_diagnostics(&mut all);
+        return Err(Error::Content(all));
+    }
+    sort_diagnostics(&mut all);
+    Ok(all)
+}
+
+/// The preview shows drafts, which are not published: what one still lacks is a warning (as
+/// `check` says), so a fresh draft previews with its banner instead of failing the site.
+fn preview_drafts(site: &site::Site, diagnostics: &mut [Diagnostic]) {
+    let drafts: std::collections::HashSet<&str> = site
+        .records
+        .iter()
+        .filter(|r| r.doc.draft)
+        .map(|r| r.doc.path.as_str())
+        .collect();
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.is_error() && drafts.contains(d.path.as_str()))
+    {
+        d.severity = Severity::Warning;
+        d.message = format!("draft: {}", d.message);
+    }
 }
 
 /// Runs every validation of a build without rendering: all problems, errors and warnings.
@@ -265,13 +259,18 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
     render::Renderer::new(&sources.theme)?;
     let mut cache = ParseCache::default();
     // What `build` would report...
-    let (site, _, mut diagnostics) = validate(
+    let (site, graph, source_problems) = validate(
         sources.config.clone(),
         &sources,
         options,
         &mut cache,
         &mut Vec::new(),
     )?;
+    let mut diagnostics = match warnings_or_errors(&source_problems, &site, &graph) {
+        Ok(warnings) => warnings,
+        Err(Error::Content(all)) => all,
+        Err(other) => return Err(other),
+    };
     if options.drafts == Drafts::Exclude {
         // ...plus the problems of what the build leaves out (drafts, private folders), from a
         // pass that includes everything (parsing is cached). They are warnings.
@@ -279,13 +278,19 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
             site.records.iter().map(|r| r.doc.path.as_str()).collect();
         let mut everything = options.clone();
         everything.drafts = Drafts::Unpublished;
-        let (all_site, _, all) = validate(
+        let (all_site, all_graph, all_sources) = validate(
             sources.config.clone(),
             &sources,
             &everything,
             &mut cache,
             &mut Vec::new(),
         )?;
+        let all: Vec<Diagnostic> = all_sources
+            .iter()
+            .chain(all_site.all_problems())
+            .chain(all_graph.all_problems())
+            .cloned()
+            .collect();
         let unpublished: std::collections::HashMap<&str, &str> = all_site
             .records
             .iter()
@@ -372,6 +377,8 @@ pub(crate) fn write_site(
     Ok(timings)
 }
 
+/// Stages 2-4 in full: every document parsed (or taken from the cache), validated and linked.
+/// Returns the site, its graph and the problems found before validation.
 fn validate(
     config: config::Config,
     sources: &source::Sources,
@@ -387,25 +394,12 @@ fn validate(
     let parsed: Vec<Result<std::sync::Arc<document::Document>, Diagnostic>> = sources
         .documents
         .par_iter()
-        .map(|s| match cache.get(s, highlight) {
+        .map(|s| match cache.document(s, highlight) {
             Some(doc) => Ok(doc),
             None => document::parse_document(s, highlight).map(std::sync::Arc::new),
         })
         .collect();
-    let mut fresh = HashMap::with_capacity(if cache.off { 0 } else { parsed.len() });
-    for (p, s) in parsed.iter().zip(&sources.documents).filter(|_| !cache.off) {
-        if let Ok(doc) = p {
-            fresh.insert(
-                s.rel_path.clone(),
-                (
-                    std::sync::Arc::clone(&s.text),
-                    highlight,
-                    std::sync::Arc::clone(doc),
-                ),
-            );
-        }
-    }
-    cache.entries = fresh;
+    cache.keep_documents(&sources.documents, &parsed, highlight);
     let mut diagnostics = sources.diagnostics.clone();
     let mut docs = Vec::with_capacity(parsed.len());
     for (p, source) in parsed.into_iter().zip(&sources.documents) {
@@ -425,37 +419,23 @@ fn validate(
             .map(|s| std::sync::Arc::new(document::stub_document(s))),
     );
     timings.push(("parse", started.elapsed()));
-    let today = options
-        .today
-        .or_else(|| value::parse_date(&config.today))
-        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
+    let today = build_date(options, &config);
     let started = Instant::now();
-    let (site, site_diagnostics) = site::assemble(docs, config, today, options.drafts);
-    diagnostics.extend(site_diagnostics);
+    let (site, _) = site::assemble(docs, config, today, options.drafts);
     timings.push(("validate", started.elapsed()));
     let started = Instant::now();
     let assets: Vec<String> = sources.assets.iter().map(|a| a.rel_path.clone()).collect();
-    let (graph, link_diagnostics) = links::build_graph(&site, &assets);
-    diagnostics.extend(link_diagnostics);
+    let (graph, _) = links::build_graph(&site, &assets);
     timings.push(("link", started.elapsed()));
-    if options.drafts == Drafts::Include {
-        // The preview shows drafts, which are not published: what one still lacks is a warning
-        // (as `check` says), so a fresh draft previews with its banner instead of failing the site.
-        let drafts: std::collections::HashSet<&str> = site
-            .records
-            .iter()
-            .filter(|r| r.doc.draft)
-            .map(|r| r.doc.path.as_str())
-            .collect();
-        for d in diagnostics
-            .iter_mut()
-            .filter(|d| d.is_error() && drafts.contains(d.path.as_str()))
-        {
-            d.severity = Severity::Warning;
-            d.message = format!("draft: {}", d.message);
-        }
-    }
     Ok((site, graph, diagnostics))
+}
+
+/// The date the build treats as today: the option, else `today` in opsbook.toml, else the date.
+fn build_date(options: &BuildOptions, config: &config::Config) -> Date {
+    options
+        .today
+        .or_else(|| value::parse_date(&config.today))
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date())
 }
 
 /// File order, then position: the order an author fixes them in.

@@ -4,7 +4,8 @@
 //! reference that does not resolve becomes a diagnostic at its own line and column, with a
 //! suggestion when a close match exists.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::diagnostic::suggest;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -115,15 +116,28 @@ impl Index {
 
 /// The resolved graph: targets of every body link, and who references whom.
 pub struct LinkGraph {
-    pub index: Index,
-    /// Per document, the target of each of its body links, in `Markdown::links` order.
-    pub targets: PerDoc<Vec<Target>>,
+    /// Shared by successive builds of the preview server while no document is added, removed
+    /// or renamed.
+    pub index: Arc<Index>,
+    /// Per document, what its links and references resolved to.
+    pub docs: PerDoc<Arc<DocLinks>>,
     /// Per document, the documents that reference it (sorted, without itself).
-    pub backlinks: PerDoc<Vec<DocId>>,
+    pub backlinks: PerDoc<Arc<[DocId]>>,
     /// Per document, its `related` documents and those that name it in theirs.
     pub related: PerDoc<Vec<DocId>>,
     /// Assets some page links to, by path under `content/`.
     pub linked_assets: HashSet<String>,
+}
+
+/// One document's links and references, resolved.
+#[derive(Debug, Default)]
+pub struct DocLinks {
+    /// The target of each body link, in `Markdown::links` order.
+    pub targets: Vec<Target>,
+    /// Documents it references (links, wiki-links, front-matter references), with repeats.
+    pub refs: Vec<DocId>,
+    /// Its broken links and references.
+    pub problems: Vec<Diagnostic>,
 }
 
 impl LinkGraph {
@@ -131,7 +145,7 @@ impl LinkGraph {
     /// (prefixed with `base`), wiki-link titles and highlighted code.
     pub fn fill_html(&self, site: &Site, i: DocId, base: &str) -> String {
         let doc = &site[i].doc;
-        let targets = &self.targets[i];
+        let targets = &self.docs[i].targets;
         let html = &doc.markdown.html;
         if !placeholder::any(html) {
             return html.clone();
@@ -151,6 +165,11 @@ impl LinkGraph {
     pub fn lookup(&self, target: &str) -> Option<DocId> {
         self.index.resolve(target).ok()
     }
+
+    /// Every broken link and reference, document by document.
+    pub fn all_problems(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.docs.0.iter().flat_map(|d| &d.problems)
+    }
 }
 
 /// Resolves every reference in `site`. Broken ones are reported with the severity the site's
@@ -158,60 +177,149 @@ impl LinkGraph {
 pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic>) {
     use rayon::prelude::*;
     let index = Index::new(site, assets);
-    let severity = site.config.links.broken.severity();
-    let per_doc: Vec<(Vec<Target>, Vec<DocId>, Vec<Diagnostic>)> = site
-        .records
-        .par_iter()
-        .enumerate()
-        .map(|(i, record)| {
-            let mut resolver = Resolver {
-                site,
-                index: &index,
-                doc: &record.doc,
-                severity,
-                diagnostics: Vec::new(),
-                refs: Vec::new(),
-            };
-            let targets: Vec<Target> = record
-                .doc
-                .markdown
-                .links
-                .iter()
-                .map(|link| resolver.body_link(DocId::new(i), link))
-                .collect();
-            for reference in &record.related {
-                resolver.reference(reference, "related document");
-            }
-            resolver.fields(&record.fields.0);
-            (targets, resolver.refs, resolver.diagnostics)
-        })
+    let docs: Vec<Arc<DocLinks>> = site
+        .ids()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|i| Arc::new(resolve(site, &index, i)))
         .collect();
-    let mut targets = Vec::with_capacity(per_doc.len());
+    let docs = PerDoc(docs);
     let mut backlinks: PerDoc<Vec<DocId>> = PerDoc(vec![Vec::new(); site.records.len()]);
-    let mut diagnostics = Vec::new();
-    let mut linked_assets = HashSet::new();
-    for (source, (t, refs, diags)) in site.ids().zip(per_doc) {
-        for target in &t {
-            if let Target::Url(url) = target {
-                let rel = percent_decode(url.trim_start_matches('/'));
-                if index.assets.contains(&rel) {
-                    linked_assets.insert(rel);
-                }
-            }
-        }
-        targets.push(t);
-        diagnostics.extend(diags);
-        for target in refs {
+    for (source, links) in site.ids().zip(&docs.0) {
+        for &target in &links.refs {
             if target != source {
                 backlinks[target].push(source);
             }
         }
     }
-    for list in &mut backlinks.0 {
-        list.sort_unstable();
-        list.dedup();
+    let backlinks = backlinks
+        .0
+        .into_iter()
+        .map(|mut list| {
+            list.sort_unstable();
+            list.dedup();
+            Arc::from(list)
+        })
+        .collect();
+    let graph = LinkGraph {
+        linked_assets: linked_assets(&index, &docs),
+        related: related(site, &index),
+        index: Arc::new(index),
+        docs,
+        backlinks,
+    };
+    let problems = graph.all_problems().cloned().collect();
+    (graph, problems)
+}
+
+/// The graph of `site`, a site that differs from `before` (whose graph is `prev`) only in the
+/// contents of the `changed` documents, with no document added, removed or renamed: only what
+/// those documents link to is resolved again, and the links into them when their headings
+/// changed. Equal to `build_graph(site, ..)` (the preview server's incremental rebuild; tested).
+pub(crate) fn relink(prev: &LinkGraph, before: &Site, site: &Site, changed: &[DocId]) -> LinkGraph {
+    use rayon::prelude::*;
+    let mut again: BTreeSet<DocId> = changed.iter().copied().collect();
+    for &d in changed {
+        let ids = |s: &Site| -> Vec<String> {
+            s[d].doc
+                .markdown
+                .headings
+                .iter()
+                .map(|h| h.id.clone())
+                .collect()
+        };
+        if ids(before) != ids(site) {
+            // Anchors into it may have broken or been mended.
+            again.extend(prev.backlinks[d].iter().copied());
+        }
     }
-    // `related` shows on both documents.
+    let again: Vec<DocId> = again.into_iter().collect();
+    let fresh: Vec<Arc<DocLinks>> = again
+        .par_iter()
+        .map(|&i| Arc::new(resolve(site, &prev.index, i)))
+        .collect();
+    let mut docs = prev.docs.clone();
+    let mut backlinks = prev.backlinks.clone();
+    let mut assets_touched = false;
+    for (&source, links) in again.iter().zip(fresh) {
+        let old: BTreeSet<DocId> = prev.docs[source].refs.iter().copied().collect();
+        let new: BTreeSet<DocId> = links.refs.iter().copied().collect();
+        for &t in old.difference(&new).filter(|&&t| t != source) {
+            backlinks[t] = backlinks[t]
+                .iter()
+                .copied()
+                .filter(|&b| b != source)
+                .collect();
+        }
+        for &t in new.difference(&old).filter(|&&t| t != source) {
+            let mut list = backlinks[t].to_vec();
+            if let Err(at) = list.binary_search(&source) {
+                list.insert(at, source);
+            }
+            backlinks[t] = Arc::from(list);
+        }
+        let links_assets = |l: &DocLinks| l.targets.iter().any(|t| matches!(t, Target::Url(_)));
+        assets_touched |= links_assets(&prev.docs[source]) || links_assets(&links);
+        docs[source] = links;
+    }
+    LinkGraph {
+        linked_assets: if assets_touched {
+            linked_assets(&prev.index, &docs)
+        } else {
+            prev.linked_assets.clone()
+        },
+        related: related(site, &prev.index),
+        index: Arc::clone(&prev.index),
+        docs,
+        backlinks,
+    }
+}
+
+/// Document `i`'s body links, `related` list and front-matter references, resolved.
+fn resolve(site: &Site, index: &Index, i: DocId) -> DocLinks {
+    let record = &site[i];
+    let mut resolver = Resolver {
+        site,
+        index,
+        doc: &record.doc,
+        severity: site.config.links.broken.severity(),
+        diagnostics: Vec::new(),
+        refs: Vec::new(),
+    };
+    let targets: Vec<Target> = record
+        .doc
+        .markdown
+        .links
+        .iter()
+        .map(|link| resolver.body_link(i, link))
+        .collect();
+    for reference in &record.related {
+        resolver.reference(reference, "related document");
+    }
+    resolver.fields(&record.fields.0);
+    DocLinks {
+        targets,
+        refs: resolver.refs,
+        problems: resolver.diagnostics,
+    }
+}
+
+/// The assets some document links to.
+fn linked_assets(index: &Index, docs: &PerDoc<Arc<DocLinks>>) -> HashSet<String> {
+    let mut linked = HashSet::new();
+    for target in docs.0.iter().flat_map(|d| &d.targets) {
+        if let Target::Url(url) = target {
+            let rel = percent_decode(url.trim_start_matches('/'));
+            if index.assets.contains(&rel) {
+                linked.insert(rel);
+            }
+        }
+    }
+    linked
+}
+
+/// `related` shows on both documents.
+fn related(site: &Site, index: &Index) -> PerDoc<Vec<DocId>> {
     let mut related: PerDoc<Vec<DocId>> = PerDoc(vec![Vec::new(); site.records.len()]);
     for (source, record) in site.iter() {
         for target in record
@@ -229,16 +337,7 @@ pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic
         list.sort_unstable();
         list.dedup();
     }
-    (
-        LinkGraph {
-            index,
-            targets: PerDoc(targets),
-            backlinks,
-            related,
-            linked_assets,
-        },
-        diagnostics,
-    )
+    related
 }
 
 struct Resolver<'a> {

@@ -115,14 +115,23 @@ pub struct Record {
     pub fields: Fields,
     pub template: Option<usize>,
     pub related: Vec<Reference>,
+    /// What validating this document found (its schema, its `related` list); problems that
+    /// span documents (duplicate ids, teams) are the site's.
+    pub problems: Vec<Diagnostic>,
 }
 
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
-    pub records: Vec<Record>,
+    /// Shared between successive builds of the preview server: an edit replaces only the
+    /// records it changes.
+    pub records: Vec<Arc<Record>>,
     pub templates: Vec<Template>,
+    /// Folder under `content/` -> the template (index) whose reviews live there.
+    pub claims: BTreeMap<String, usize>,
     pub teams: BTreeMap<String, Team>,
+    /// Problems that span documents: templates, claims, teams, duplicate ids and URLs.
+    pub problems: Vec<Diagnostic>,
     pub today: Date,
     pub drafts: Drafts,
     /// Drafts `Drafts::Exclude` left out of the site.
@@ -148,6 +157,13 @@ impl std::ops::Index<DocId> for Site {
 }
 
 impl Site {
+    /// Every problem validation found: the site's and each document's.
+    pub fn all_problems(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.problems
+            .iter()
+            .chain(self.records.iter().flat_map(|r| &r.problems))
+    }
+
     /// Every document's id, in `records` order.
     pub fn ids(&self) -> impl Iterator<Item = DocId> + use<> {
         (0..self.records.len()).map(DocId::new)
@@ -158,7 +174,7 @@ impl Site {
         self.records
             .iter()
             .enumerate()
-            .map(|(i, r)| (DocId::new(i), r))
+            .map(|(i, r)| (DocId::new(i), r.as_ref()))
     }
 
     pub fn template_of(&self, record: &Record) -> Option<&Template> {
@@ -306,78 +322,98 @@ pub fn assemble(
         }
     }
 
-    let playbook_schema = Schema::playbook();
-    let team_schema = Schema::team();
-    let page_schema = Schema::page();
-    let results: Vec<(Record, Vec<Diagnostic>)> = docs
+    let schemas = BuiltinSchemas::new();
+    let records: Vec<Arc<Record>> = docs
         .into_par_iter()
-        .map(|doc| {
-            let mut check = Checker {
-                path: &doc.path,
-                text: &doc.text,
-                diagnostics: Vec::new(),
-            };
-            let template = if doc.kind == Kind::Page && !doc.stub {
-                find_template(&doc, &templates, &claims, &mut check)
-            } else {
-                None
-            };
-            let kind = if template.is_some() {
-                Kind::Review
-            } else {
-                doc.kind
-            };
-            let headings: Vec<(String, usize)> = doc
-                .markdown
-                .headings
-                .iter()
-                .filter(|h| h.level == 2)
-                .map(|h| (h.text.clone(), doc.body_offset + h.offset))
-                .collect();
-            let schema = match (kind, template) {
-                (_, Some(t)) => &templates[t].schema,
-                (Kind::Playbook, _) => &playbook_schema,
-                (Kind::Team, _) => &team_schema,
-                _ => &page_schema,
-            };
-            // A stub already has its parse error; checking it again would only add noise.
-            let fields = if doc.stub {
-                Fields::default()
-            } else {
-                schema.validate(&doc.front, &headings, &mut check)
-            };
-            let related = related_refs(&doc, &mut check);
-            let diagnostics = check.diagnostics;
-            (
-                Record {
-                    doc,
-                    kind,
-                    fields,
-                    template,
-                    related,
-                },
-                diagnostics,
-            )
-        })
+        .map(|doc| Arc::new(validate_record(doc, &templates, &claims, &schemas)))
         .collect();
-    let mut records = Vec::with_capacity(results.len());
-    for (record, diags) in results {
-        records.push(record);
-        diagnostics.extend(diags);
-    }
-
     let teams = collect_teams(&records, &mut diagnostics);
     check_duplicates(&records, &mut diagnostics);
     let site = Site {
         config,
         records,
         templates,
+        claims,
         teams,
+        problems: diagnostics,
         today,
         drafts,
         drafts_left_out,
     };
-    (site, diagnostics)
+    let all = site.all_problems().cloned().collect();
+    (site, all)
+}
+
+/// The schemas of documents no template claims.
+pub(crate) struct BuiltinSchemas {
+    playbook: Schema,
+    team: Schema,
+    page: Schema,
+}
+
+impl BuiltinSchemas {
+    pub(crate) fn new() -> BuiltinSchemas {
+        BuiltinSchemas {
+            playbook: Schema::playbook(),
+            team: Schema::team(),
+            page: Schema::page(),
+        }
+    }
+}
+
+/// One document classified (a page a template claims is a review) and checked against its
+/// schema. A function of the document, the templates and the folder claims only, so the
+/// preview server can redo it for the one document an edit changed.
+pub(crate) fn validate_record(
+    doc: Arc<Document>,
+    templates: &[Template],
+    claims: &BTreeMap<String, usize>,
+    schemas: &BuiltinSchemas,
+) -> Record {
+    let mut check = Checker {
+        path: &doc.path,
+        text: &doc.text,
+        diagnostics: Vec::new(),
+    };
+    let template = if doc.kind == Kind::Page && !doc.stub {
+        find_template(&doc, templates, claims, &mut check)
+    } else {
+        None
+    };
+    let kind = if template.is_some() {
+        Kind::Review
+    } else {
+        doc.kind
+    };
+    let headings: Vec<(String, usize)> = doc
+        .markdown
+        .headings
+        .iter()
+        .filter(|h| h.level == 2)
+        .map(|h| (h.text.clone(), doc.body_offset + h.offset))
+        .collect();
+    let schema = match (kind, template) {
+        (_, Some(t)) => &templates[t].schema,
+        (Kind::Playbook, _) => &schemas.playbook,
+        (Kind::Team, _) => &schemas.team,
+        _ => &schemas.page,
+    };
+    // A stub already has its parse error; checking it again would only add noise.
+    let fields = if doc.stub {
+        Fields::default()
+    } else {
+        schema.validate(&doc.front, &headings, &mut check)
+    };
+    let related = related_refs(&doc, &mut check);
+    let problems = check.diagnostics;
+    Record {
+        doc,
+        kind,
+        fields,
+        template,
+        related,
+        problems,
+    }
 }
 
 /// A template's naming pattern (`id_format`, `file_name`, `title_format`); an unknown
@@ -492,7 +528,10 @@ fn related_refs(doc: &Document, check: &mut Checker<'_>) -> Vec<Reference> {
     }
 }
 
-fn collect_teams(records: &[Record], diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, Team> {
+fn collect_teams(
+    records: &[Arc<Record>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Team> {
     let mut teams: BTreeMap<String, Team> = BTreeMap::new();
     for (i, r) in records
         .iter()
@@ -562,7 +601,7 @@ fn collect_teams(records: &[Record], diagnostics: &mut Vec<Diagnostic>) -> BTree
 }
 
 /// Two documents with one explicit id, or two files that would be written to one URL.
-fn check_duplicates(records: &[Record], diagnostics: &mut Vec<Diagnostic>) {
+fn check_duplicates(records: &[Arc<Record>], diagnostics: &mut Vec<Diagnostic>) {
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut urls: HashMap<&str, usize> = HashMap::new();
     for (i, r) in records.iter().enumerate() {

@@ -319,7 +319,7 @@ fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamV
 /// "Referenced by": documents linking to `i`, grouped by kind, minus those the page lists already.
 fn backlink_groups(ctx: &Ctx<'_>, i: DocId, listed: &BTreeSet<DocId>) -> Vec<Group> {
     let mut groups: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
-    for &b in &ctx.graph.backlinks[i] {
+    for &b in ctx.graph.backlinks[i].iter() {
         if !listed.contains(&b) && !ctx.site[b].doc.is_index() {
             groups
                 .entry(links::group_label(ctx.site, b))

@@ -53,8 +53,9 @@ pub struct Plan {
     renderer: Arc<Renderer>,
     catalog: Catalog,
     site_view: SiteView,
-    /// Output path (`a/b/index.html`) -> what makes it.
-    jobs: BTreeMap<String, Job>,
+    /// Output path (`a/b/index.html`) -> what makes it. Shared by successive plans of the
+    /// preview server while no file is added, removed or renamed.
+    jobs: Arc<BTreeMap<String, Job>>,
 }
 
 /// Where rendered files go, one call per file, from many threads at once.
@@ -143,6 +144,31 @@ impl Plan {
                 jobs.insert(sitemap_part(k), Job::Sitemap(Some(k)));
             }
         }
+        Plan::with_jobs(site, graph, renderer, Arc::new(jobs))
+    }
+
+    /// The plan of `inputs`, whose site has the same files as the one `prev` was made for, only
+    /// some of their contents changed: the jobs are the same (unless the set of assets some page
+    /// links to changed); the catalog and the header are worked out again.
+    pub fn update(prev: &Plan, prev_linked: &HashSet<String>, inputs: Inputs<'_>) -> Plan {
+        if *prev_linked != inputs.graph.linked_assets {
+            return Plan::new(inputs, Arc::clone(&prev.renderer));
+        }
+        Plan::with_jobs(
+            inputs.site,
+            inputs.graph,
+            Arc::clone(&prev.renderer),
+            Arc::clone(&prev.jobs),
+        )
+    }
+
+    fn with_jobs(
+        site: &Site,
+        graph: &LinkGraph,
+        renderer: Arc<Renderer>,
+        jobs: Arc<BTreeMap<String, Job>>,
+    ) -> Plan {
+        let catalog = Catalog::new(site);
         let ctx = Ctx {
             site,
             graph,

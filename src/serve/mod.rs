@@ -33,7 +33,8 @@ pub struct ServeOptions {
 /// after an edit only the pages someone is looking at are rendered again, so a rebuild costs
 /// about the same at 10,000 pages as at 100.
 pub(crate) struct LiveSite {
-    pub validated: crate::Validated,
+    /// Shared with the parse cache, which starts the next rebuild from it.
+    pub validated: Arc<crate::Validated>,
     /// Files rendered so far in this build.
     rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
     /// Hash of the stylesheets and scripts: when they change, every page looks different.
@@ -41,7 +42,7 @@ pub(crate) struct LiveSite {
 }
 
 impl LiveSite {
-    fn new(validated: crate::Validated) -> LiveSite {
+    fn new(validated: Arc<crate::Validated>) -> LiveSite {
         let mut live = LiveSite {
             validated,
             rendered: Mutex::new(HashMap::new()),
@@ -217,7 +218,11 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache, edited: Option<&[PathBu
     // The search index is built in the background afterwards: pages first.
     options.search = Search::Skip;
     cache.edited(edited);
-    let result = crate::validate_site(&options, cache).map(|v| Arc::new(LiveSite::new(v)));
+    let result = crate::validate_site(&options, cache).map(|v| {
+        let validated = Arc::new(v);
+        cache.remember(Arc::clone(&validated));
+        Arc::new(LiveSite::new(validated))
+    });
     let took = started.elapsed();
     let cache_mb = cache.held_bytes() as f64 / 1e6;
     let mut old_site = None;
@@ -237,7 +242,11 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache, edited: Option<&[PathBu
                         .iter()
                         .map(|(stage, t)| format!("{stage} {:.1}", ms(*t)))
                         .collect();
-                    format!(" ({} ms; cache {cache_mb:.0} MB)", list.join(", "))
+                    let made = match live.validated.made {
+                        crate::Made::Full => "full",
+                        crate::Made::Incremental => "incremental",
+                    };
+                    format!(" ({made}: {} ms; cache {cache_mb:.0} MB)", list.join(", "))
                 } else {
                     String::new()
                 };
@@ -324,7 +333,7 @@ fn search_index(live: &LiveSite) -> Result<Vec<(String, Vec<u8>)>, Error> {
         .tempdir()
         .map_err(|e| Error::Output(format!("search index: cannot make a temporary folder: {e}")))?;
     let staging = crate::output::Staging::beside(&dir.path().join("site"))?;
-    crate::write_site(&live.validated, &staging, Search::Index)?;
+    crate::write_site(live.validated.as_ref(), &staging, Search::Index)?;
     let index_dirs: Vec<String> = (0..crate::search::index_count(
         live.validated.site.records.len(),
         live.validated.site.config.search.pages_per_index,

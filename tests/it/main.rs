@@ -8,6 +8,7 @@ mod errors;
 mod harness;
 mod hostile;
 mod import;
+mod incremental;
 mod links;
 mod scaffold;
 mod security;
