@@ -22,6 +22,7 @@ pub(crate) mod error;
 pub(crate) mod feed;
 pub mod front_matter;
 pub(crate) mod highlight;
+pub(crate) mod history;
 pub(crate) mod html;
 pub mod infer;
 pub mod links;
@@ -161,6 +162,7 @@ pub struct Validated {
     pub timings: Vec<(&'static str, Duration)>,
     theme: theme::Theme,
     assets: Vec<source::Asset>,
+    history: std::sync::Arc<history::History>,
     plan: render::Plan,
 }
 
@@ -171,6 +173,7 @@ impl Validated {
             graph: &self.graph,
             theme: &self.theme,
             assets: &self.assets,
+            history: &self.history,
         }
     }
 
@@ -200,7 +203,7 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
     let mut timings = Vec::new();
     let started = Instant::now();
     let files = (!cache.off).then_some(&mut cache.files);
-    let sources = source::load_sources_cached(&options.root, files)?;
+    let sources = source::load_sources_cached(&options.root, files, source::Dates::Git)?;
     timings.push(("load", started.elapsed()));
     let (site, graph, diagnostics) = validate(
         sources.config.clone(),
@@ -237,6 +240,7 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
             graph: &graph,
             theme: &sources.theme,
             assets: &sources.assets,
+            history: &sources.history,
         },
         renderer,
     );
@@ -248,6 +252,7 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
         timings,
         theme: sources.theme,
         assets: sources.assets,
+        history: sources.history,
         plan,
     })
 }

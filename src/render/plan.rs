@@ -63,6 +63,8 @@ pub struct Inputs<'a> {
     pub graph: &'a LinkGraph,
     pub theme: &'a Theme,
     pub assets: &'a [crate::source::Asset],
+    /// The date of each document's last commit, by path under `content/`.
+    pub history: &'a crate::history::History,
 }
 
 impl Plan {
@@ -73,6 +75,7 @@ impl Plan {
             theme,
             assets,
             graph,
+            history,
         } = inputs;
         let catalog = Catalog::new(site);
         let mut jobs: BTreeMap<String, Job> = BTreeMap::new();
@@ -134,6 +137,7 @@ impl Plan {
             site,
             graph,
             cat: &catalog,
+            history,
         };
         let site_view = SiteView {
             title: site.config.title.clone(),
@@ -202,11 +206,13 @@ impl Plan {
             graph,
             theme,
             assets,
+            history,
         } = inputs;
         let ctx = Ctx {
             site,
             graph,
             cat: &self.catalog,
+            history,
         };
         let (renderer, view) = (self.renderer.as_ref(), &self.site_view);
         let text = match job {
