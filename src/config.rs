@@ -23,6 +23,9 @@ pub struct Config {
     pub theme: String,
     /// Language of the pages (`<html lang>`).
     pub language: String,
+    /// Where a document's source can be edited: "Edit this page" links to this followed by the
+    /// file's path under `content/`. Empty: no link.
+    pub edit_url: String,
     pub links: LinksConfig,
     pub highlight: HighlightConfig,
     pub markdown: MarkdownConfig,
@@ -117,6 +120,7 @@ impl Default for Config {
             base_url: "/".into(),
             theme: "default".into(),
             language: "en".into(),
+            edit_url: String::new(),
             links: LinksConfig::default(),
             highlight: HighlightConfig::default(),
             markdown: MarkdownConfig::default(),
@@ -166,6 +170,10 @@ pub(crate) const SETTINGS: &[(&str, &str)] = &[
     (
         "language",
         "Language of the pages (`<html lang>`) and of the search index.",
+    ),
+    (
+        "edit_url",
+        "Where a page's source can be edited, up to `content/`, e.g. `https://github.com/acme/handbook/edit/main/content/`. Each document gets an \"Edit this page\" link: this followed by the file's path under `content/`. Empty: no link.",
     ),
     (
         "today",
@@ -296,7 +304,35 @@ impl Config {
             )
             .at(text, offset));
         }
+        let edit = config.edit_url.trim();
+        let web = ["https://", "http://", "/"]
+            .iter()
+            .any(|start| edit.starts_with(start));
+        if !edit.is_empty() && !web {
+            let offset = text.find("edit_url").unwrap_or(0);
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                format!("`edit_url = \"{edit}\"` is not a web address; expected https://..."),
+            )
+            .at(text, offset)
+            .with_suggestion(
+                "for a repository on GitHub: \"https://github.com/<owner>/<repo>/edit/main/content/\"",
+            ));
+        }
         Ok(config)
+    }
+
+    /// The "Edit this page" address of the file at `rel` under `content/`, if `edit_url` is set.
+    pub fn edit_link(&self, rel: &str) -> Option<String> {
+        let base = self.edit_url.trim();
+        if base.is_empty() {
+            return None;
+        }
+        let slash = if base.ends_with('/') { "" } else { "/" };
+        Some(format!(
+            "{base}{slash}{}",
+            crate::html::percent_encode_path(rel)
+        ))
     }
 
     /// The path part of `base_url` without its trailing slash: `""` or `/handbook`.
@@ -400,6 +436,19 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n");
         Config::parse(&uncommented).unwrap();
+    }
+
+    #[test]
+    fn edit_links_join_the_setting_and_the_path() {
+        let c =
+            Config::parse("edit_url = \"https://github.com/acme/hb/edit/main/content\"").unwrap();
+        assert_eq!(
+            c.edit_link("incidents/2026 03 db.md").as_deref(),
+            Some("https://github.com/acme/hb/edit/main/content/incidents/2026%2003%20db.md")
+        );
+        assert_eq!(Config::default().edit_link("a.md"), None);
+        let err = Config::parse("title = \"x\"\nedit_url = \"github.com/acme\"\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1));
     }
 
     #[test]

@@ -252,6 +252,7 @@ pub(crate) fn revalidate(
             graph: &graph,
             theme: &previous.theme,
             assets: &previous.assets,
+            history: &sources.history,
         },
     );
     timings.push(("plan", started.elapsed()));
@@ -262,6 +263,7 @@ pub(crate) fn revalidate(
         timings: std::mem::take(timings),
         theme: previous.theme.clone(),
         assets: previous.assets.clone(),
+        history: Arc::clone(&sources.history),
         plan,
         source_problems: previous.source_problems.clone(),
         made: crate::Made::Incremental,

@@ -22,6 +22,7 @@ pub(crate) mod error;
 pub(crate) mod feed;
 pub mod front_matter;
 pub(crate) mod highlight;
+pub(crate) mod history;
 pub(crate) mod html;
 mod incremental;
 pub mod infer;
@@ -104,6 +105,7 @@ pub struct Validated {
     pub timings: Vec<(&'static str, Duration)>,
     theme: theme::Theme,
     assets: Vec<source::Asset>,
+    history: std::sync::Arc<history::History>,
     plan: render::Plan,
     /// Problems found before validation (unreadable files, parse errors): kept so that an
     /// incremental rebuild reports them again.
@@ -128,6 +130,7 @@ impl Validated {
             graph: &self.graph,
             theme: &self.theme,
             assets: &self.assets,
+            history: &self.history,
         }
     }
 
@@ -161,7 +164,7 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
     let started = Instant::now();
     let dirty = cache.dirty_since_previous(&options.root);
     let files = cache.files();
-    let sources = source::load_sources_cached(&options.root, files)?;
+    let sources = source::load_sources_cached(&options.root, files, source::Dates::Git)?;
     timings.push(("load", started.elapsed()));
     if let (Some(previous), Some(dirty)) = (cache.previous(), dirty)
         && let Some(result) =
@@ -187,6 +190,7 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
             graph: &graph,
             theme: &sources.theme,
             assets: &sources.assets,
+            history: &sources.history,
         },
         renderer,
     );
@@ -198,6 +202,7 @@ pub fn validate_site(options: &BuildOptions, cache: &mut ParseCache) -> Result<V
         timings,
         theme: sources.theme,
         assets: sources.assets,
+        history: sources.history,
         plan,
         source_problems,
         made: Made::Full,

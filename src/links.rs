@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::diagnostic::suggest;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, Kind};
-use crate::html::escape;
+use crate::html::{escape, percent_decode};
 use crate::markdown::LinkKind;
 use crate::placeholder::{self, Slot};
 use crate::schema::{FieldValue, Reference};
@@ -435,7 +435,7 @@ impl Resolver<'_> {
                 let path = path.split('?').next().unwrap_or(path);
                 match self.join(path) {
                     Some(rel) if self.index.assets.contains(&rel) => {
-                        Target::Url(format!("/{}", percent_encode_path(&rel)))
+                        Target::Url(format!("/{}", crate::html::percent_encode_path(&rel)))
                     }
                     Some(rel)
                         if self
@@ -699,42 +699,6 @@ fn relative_path(folder: &str, rel: &str) -> String {
     out.join("/")
 }
 
-/// A file's path as a URL path: every byte outside the unreserved set and `/` percent-encoded,
-/// so `.gitbook/assets/image (1).png` is a valid link.
-fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or(""), 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn href(site: &Site, base: &str, this: DocId, target: &Target) -> String {
     match target {
         Target::Document { doc, anchor } if *doc == this => {
@@ -808,6 +772,7 @@ mod tests {
 
     #[test]
     fn asset_paths_become_valid_urls() {
+        use crate::html::percent_encode_path;
         assert_eq!(
             percent_encode_path(".gitbook/assets/image (1).png"),
             ".gitbook/assets/image%20%281%29.png"

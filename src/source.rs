@@ -11,6 +11,7 @@ use walkdir::WalkDir;
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::error::Error;
+use crate::history::History;
 use crate::theme::Theme;
 
 pub(crate) const CONTENT_DIR: &str = "content";
@@ -58,6 +59,17 @@ pub(crate) struct Sources {
     pub unreadable: Vec<Source>,
     /// Problems found while reading (unreadable files, invalid UTF-8): reported with the others.
     pub diagnostics: Vec<Diagnostic>,
+    /// The date of each document's last commit, when the site is in a git repository and the
+    /// load asked for them (`Dates::Git`).
+    pub history: Arc<History>,
+}
+
+/// Whether a load asks git for each document's last commit date (a build and the preview do;
+/// `check`, `new` and `infer` do not need them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dates {
+    Git,
+    Skip,
 }
 
 /// What one walk of `content/` found.
@@ -67,6 +79,7 @@ struct Walked {
     assets: Vec<Asset>,
     unreadable: Vec<Source>,
     diagnostics: Vec<Diagnostic>,
+    history: Arc<History>,
 }
 
 /// Markdown files read by earlier loads, with the modification time and length they had then:
@@ -115,15 +128,18 @@ impl FileCache {
     }
 }
 
-/// Reads the site at `root`.
+/// Reads the site at `root`, without commit dates.
 pub(crate) fn load_sources(root: &Path) -> Result<Sources, Error> {
-    load_sources_cached(root, None)
+    load_sources_cached(root, None, Dates::Skip)
 }
 
-/// `load_sources`, taking unchanged markdown files from `cache` and refreshing it.
+/// `load_sources`, taking unchanged markdown files from `cache` and refreshing it. With
+/// `Dates::Git`, a load that walks the folder asks git for the commit dates once; a reload of
+/// edited files only keeps the dates it had (an edit is not a commit).
 pub(crate) fn load_sources_cached(
     root: &Path,
     mut cache: Option<&mut FileCache>,
+    dates: Dates,
 ) -> Result<Sources, Error> {
     if let Some(cache) = cache.as_deref_mut()
         && let Some(walked) = cache.reload_edited(root)
@@ -272,11 +288,19 @@ pub(crate) fn load_sources_cached(
             }
         }
     }
+    let history = match dates {
+        Dates::Git => {
+            let files: Vec<&str> = documents.iter().map(|s| s.rel_path.as_str()).collect();
+            crate::history::last_commits(root, CONTENT_DIR, &files)
+        }
+        Dates::Skip => History::default(),
+    };
     let walked = Walked {
         documents,
         assets,
         unreadable,
         diagnostics,
+        history: Arc::new(history),
     };
     if let Some(cache) = cache.as_mut() {
         fresh.last = Some(walked.clone());
@@ -294,6 +318,7 @@ impl Sources {
             unreadable: walked.unreadable,
             theme,
             diagnostics: walked.diagnostics,
+            history: walked.history,
         }
     }
 }

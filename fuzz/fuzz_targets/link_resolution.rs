@@ -25,5 +25,5 @@ fuzz_target!(|data: &[u8]| {
         let _ = graph.fill_html(&site, i, "/base");
     }
     let theme = opsbook::theme::Theme::load(std::path::Path::new("/nonexistent"), "default").expect("built-in theme");
-    let _ = opsbook::render::render_site(opsbook::render::Inputs { site: &site, graph: &graph, theme: &theme, assets: &[] });
+    let _ = opsbook::render::render_site(opsbook::render::Inputs { site: &site, graph: &graph, theme: &theme, assets: &[], history: &Default::default() });
 });

@@ -106,6 +106,10 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
             .collect(),
         timings: timings(record),
         related: ctx.summaries(&ctx.graph.related[i]),
+        updated: source_rel(&doc.path)
+            .and_then(|rel| ctx.history.get(rel))
+            .map(|d| d.to_string()),
+        edit_url: source_rel(&doc.path).and_then(|rel| site.config.edit_link(rel)),
         ..PageView::titled(&doc.title, ctx.url(&doc.url))
     };
     for (name, value) in &record.fields.0 {
@@ -137,6 +141,12 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
         }
     }
     page
+}
+
+/// A document's path under `content/` (`incidents/x.md`), from the path diagnostics show.
+fn source_rel(path: &str) -> Option<&str> {
+    path.strip_prefix(crate::source::CONTENT_DIR)?
+        .strip_prefix('/')
 }
 
 /// Whether the template's field `name` is a link that may stand for the review's body.

@@ -68,6 +68,8 @@ pub struct Inputs<'a> {
     pub graph: &'a LinkGraph,
     pub theme: &'a Theme,
     pub assets: &'a [crate::source::Asset],
+    /// The date of each document's last commit, by path under `content/`.
+    pub history: &'a crate::history::History,
 }
 
 impl Plan {
@@ -78,6 +80,7 @@ impl Plan {
             theme,
             assets,
             graph,
+            ..
         } = inputs;
         let catalog = Catalog::new(site);
         let mut jobs: BTreeMap<String, Job> = BTreeMap::new();
@@ -144,7 +147,7 @@ impl Plan {
                 jobs.insert(sitemap_part(k), Job::Sitemap(Some(k)));
             }
         }
-        Plan::with_jobs(site, graph, renderer, Arc::new(jobs))
+        Plan::with_jobs(inputs, catalog, renderer, Arc::new(jobs))
     }
 
     /// The plan of `inputs`, whose site has the same files as the one `prev` was made for, only
@@ -155,24 +158,25 @@ impl Plan {
             return Plan::new(inputs, Arc::clone(&prev.renderer));
         }
         Plan::with_jobs(
-            inputs.site,
-            inputs.graph,
+            inputs,
+            Catalog::new(inputs.site),
             Arc::clone(&prev.renderer),
             Arc::clone(&prev.jobs),
         )
     }
 
     fn with_jobs(
-        site: &Site,
-        graph: &LinkGraph,
+        inputs: Inputs<'_>,
+        catalog: Catalog,
         renderer: Arc<Renderer>,
         jobs: Arc<BTreeMap<String, Job>>,
     ) -> Plan {
-        let catalog = Catalog::new(site);
+        let site = inputs.site;
         let ctx = Ctx {
             site,
-            graph,
+            graph: inputs.graph,
             cat: &catalog,
+            history: inputs.history,
         };
         let site_view = SiteView {
             title: site.config.title.clone(),
@@ -241,11 +245,13 @@ impl Plan {
             graph,
             theme,
             assets,
+            history,
         } = inputs;
         let ctx = Ctx {
             site,
             graph,
             cat: &self.catalog,
+            history,
         };
         let (renderer, view) = (self.renderer.as_ref(), &self.site_view);
         let text = match job {

@@ -139,6 +139,10 @@ pub(super) struct PageView {
     /// A review kept elsewhere: its link (a template field with `replaces_body`), shown at the
     /// top of the page.
     pub document: Option<LinkView>,
+    /// The date of the file's last commit, when the site is a git checkout.
+    pub updated: Option<String>,
+    /// "Edit this page": `edit_url` from opsbook.toml and the file's path under `content/`.
+    pub edit_url: Option<String>,
     /// Pagefind attributes, as (`meta` or `filter`, `key:value`); empty on pages that are
     /// not indexed.
     pub search: Vec<SearchAttr>,
@@ -307,6 +311,8 @@ pub(super) struct Ctx<'a> {
     pub site: &'a Site,
     pub graph: &'a LinkGraph,
     pub cat: &'a Catalog,
+    /// The date of each document's last commit (empty outside a git repository).
+    pub history: &'a crate::history::History,
 }
 
 impl Ctx<'_> {
@@ -571,6 +577,7 @@ mod tests {
             site: &site,
             graph: &graph,
             cat: &cat,
+            history: &Default::default(),
         };
         let summary = ctx.summary(id_of(&site, "incidents/checkout"));
         assert_eq!(summary.title, "Checkout <502s>");
@@ -597,6 +604,7 @@ mod tests {
             site: &site,
             graph: &graph,
             cat: &cat,
+            history: &Default::default(),
         };
         let record = &site[id_of(&site, "incidents/checkout")];
         let html = |name: &str| ctx.field_html(record.fields.get(name).expect("the field is set"));

@@ -245,3 +245,216 @@ fn infer_names_the_files_that_do_not_fit() {
         nothing.stderr
     );
 }
+
+/// A `git` on PATH that records each call in a log and runs the real one.
+struct CountingGit {
+    dir: tempfile::TempDir,
+}
+
+impl CountingGit {
+    fn new() -> CountingGit {
+        let real = std::process::Command::new("sh")
+            .args(["-c", "command -v git"])
+            .output()
+            .expect("sh");
+        let real = String::from_utf8_lossy(&real.stdout).trim().to_string();
+        assert!(!real.is_empty(), "these tests need git");
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("git");
+        let log = dir.path().join("calls.log");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{real}' \"$@\"\n",
+                log.display()
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        CountingGit { dir }
+    }
+
+    /// PATH with this `git` first.
+    fn path(&self) -> std::ffi::OsString {
+        let mut paths = vec![self.dir.path().to_path_buf()];
+        paths.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
+        std::env::join_paths(paths).unwrap()
+    }
+
+    /// How many times opsbook ran `git log`.
+    fn logs(&self) -> usize {
+        std::fs::read_to_string(self.dir.path().join("calls.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains(" log "))
+            .count()
+    }
+}
+
+/// Runs git in the site with fixed names and dates.
+fn git(site: &TestSite, args: &[&str], date: &str) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(site.root())
+        .args(["-c", "user.name=Dana", "-c", "user.email=dana@example.com"])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        // The site's own repository, even when the tests run from inside a git hook.
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A handbook that is a git checkout: `opsbook build` with the counting git first on PATH.
+fn build_with(site: &TestSite, counting: &CountingGit) -> crate::harness::Run {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
+    cmd.args(["build", "--no-search", "--root"])
+        .arg(site.root())
+        .env("PATH", counting.path())
+        .env("NO_COLOR", "1");
+    crate::harness::run(cmd)
+}
+
+/// In a git checkout each page shows the date of its file's last commit, from one `git log`
+/// for the whole tree; `edit_url` adds "Edit this page". Outside a repository, or without git,
+/// there is no date and no complaint.
+#[test]
+fn pages_show_their_last_commit_and_an_edit_link() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "opsbook.toml",
+        "title = \"Fixture\"\ntoday = \"2026-06-01\"\nedit_url = \"https://git.example.com/hb/edit/main/content\"\n",
+    );
+    let counting = CountingGit::new();
+    let built = build_with(&site, &counting);
+    built.assert_success();
+    assert_eq!(built.diagnostics(), "", "not a repository: no complaint");
+    let page = site.page("/incidents/2026-05-cache/");
+    assert!(!page.contains("Last updated"), "{page}");
+    assert!(
+        page.contains("<a href=\"https://git.example.com/hb/edit/main/content/incidents/2026-05-cache.md\">Edit this page</a>"),
+        "{page}"
+    );
+
+    git(
+        &site,
+        &["init", "-q", "-b", "main"],
+        "2026-01-05T10:00:00+00:00",
+    );
+    git(&site, &["add", "."], "2026-01-05T10:00:00+00:00");
+    git(
+        &site,
+        &["commit", "-qm", "Handbook"],
+        "2026-01-05T10:00:00+00:00",
+    );
+    site.write(
+        "content/incidents/2026-05-cache.md",
+        &std::fs::read_to_string(site.root().join("content/incidents/2026-05-cache.md"))
+            .unwrap()
+            .replace("Caches emptied.", "Caches emptied twice."),
+    );
+    git(
+        &site,
+        &["commit", "-qam", "Cache: more"],
+        "2026-03-20T16:30:00+01:00",
+    );
+    site.write("content/guides/new.md", "# Not committed yet\n");
+
+    let before = counting.logs();
+    build_with(&site, &counting).assert_success();
+    assert_eq!(
+        counting.logs() - before,
+        1,
+        "one git log for the whole tree"
+    );
+    let updated = |url: &str| {
+        let page = site.page(url);
+        page.split("Last updated <time datetime=\"")
+            .nth(1)
+            .and_then(|rest| rest.get(..10))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        updated("/incidents/2026-05-cache/").as_deref(),
+        Some("2026-03-20")
+    );
+    assert_eq!(
+        updated("/incidents/2026-03-db-failover/").as_deref(),
+        Some("2026-01-05")
+    );
+    assert_eq!(
+        updated("/guides/new/"),
+        None,
+        "a file not committed yet has no date"
+    );
+
+    // No git at all: the build still works, without dates.
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
+    cmd.args(["build", "--no-search", "--root"])
+        .arg(site.root())
+        .env("PATH", "/nonexistent")
+        .env("NO_COLOR", "1");
+    let without = crate::harness::run(cmd);
+    without.assert_success();
+    assert_eq!(without.diagnostics(), "");
+    assert_eq!(updated("/incidents/2026-05-cache/"), None);
+}
+
+/// The preview server asks git once at start and again only when files come or go: never per
+/// request, and not for an edit of a file's text.
+#[test]
+fn serve_reads_commit_dates_once_not_per_request() {
+    let site = TestSite::fixture("basic");
+    git(
+        &site,
+        &["init", "-q", "-b", "main"],
+        "2026-01-05T10:00:00+00:00",
+    );
+    git(&site, &["add", "."], "2026-01-05T10:00:00+00:00");
+    git(
+        &site,
+        &["commit", "-qm", "Handbook"],
+        "2026-01-05T10:00:00+00:00",
+    );
+    let counting = CountingGit::new();
+    let path = counting.path();
+    let server = crate::server::Server::start_env(&site, &[], &[("PATH", path.as_os_str())]);
+    server.wait_for(
+        "/incidents/2026-05-cache/",
+        "Last updated <time datetime=\"2026-01-05\">",
+    );
+    for page in [
+        "/",
+        "/incidents/2026-03-db-failover/",
+        "/guides/plain/",
+        "/teams/payments/",
+    ] {
+        assert_eq!(server.get(page).0, 200);
+    }
+    assert_eq!(counting.logs(), 1, "once at start");
+
+    let cache = site.root().join("content/incidents/2026-05-cache.md");
+    let text = std::fs::read_to_string(&cache).unwrap();
+    site.write(
+        "content/incidents/2026-05-cache.md",
+        &text.replace("Caches emptied.", "Caches emptied. EDITED-TOKEN."),
+    );
+    server.wait_for("/incidents/2026-05-cache/", "EDITED-TOKEN");
+    server.get("/incidents/2026-05-cache/");
+    assert_eq!(counting.logs(), 1, "an edit is not a commit");
+
+    site.write("content/guides/added.md", "# Added\n");
+    server.wait_for("/guides/added/", "Added");
+    assert_eq!(counting.logs(), 2, "a new file: read again");
+}

@@ -38,11 +38,17 @@ impl Server {
     }
 
     pub fn start_with(site: &TestSite, args: &[&str]) -> Server {
+        Server::start_env(site, args, &[])
+    }
+
+    /// `start_with`, with these environment variables set for the server.
+    pub fn start_env(site: &TestSite, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Server {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_opsbook"))
             .args(["serve", "--port", &port.to_string(), "--root"])
             .arg(site.root())
             .args(args)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
