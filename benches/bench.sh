@@ -69,6 +69,10 @@ if [[ $QUICK == 1 ]]; then
     RUNS=3
 fi
 case "$CORPUS" in realtext|small) ;; *) echo "bench.sh: --corpus must be realtext or small, not '$CORPUS'" >&2; exit 2 ;; esac
+if [[ $CORPUS == small && $BROWSER == 1 ]]; then
+    # search_latency.mjs needs words that occur in one document only: the small corpus has none.
+    echo "bench.sh: --search needs --corpus realtext" >&2; exit 2
+fi
 for opt in "--runs:$RUNS" "--runs-large:$RUNS_LARGE" "--limit:$LIMIT" "--serve-rounds:$SERVE_ROUNDS" "--search-runs:$SEARCH_RUNS"; do
     [[ ${opt#*:} =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: ${opt%%:*} must be a positive integer" >&2; exit 2; }
 done

@@ -259,7 +259,7 @@ async function measureRun(base, queries, run) {
     await page.goto(pageUrl, { waitUntil: "load", timeout: opts.timeout });
     if (opts.pagefindPage) await page.waitForFunction(() => window.__searchReady === true, null, { timeout: opts.timeout });
     await traffic.quiet(500, opts.timeout);
-    const loadMs = Date.now() - t0 - 500;
+    const loadMs = traffic.lastChange - t0; // until the last search file arrived
     // The page, its stylesheets, its own <script src> files and the favicon are not search;
     // everything else (pagefind.js, wasm, index, fragments) is, wherever it lives.
     const ownScripts = new Set(await page.evaluate(() => [...document.scripts].filter((s) => s.src).map((s) => s.src)));
