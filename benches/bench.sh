@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
-# Build-time benchmark of opsbook against Hugo and mdBook on generated corpora.
+# Build-time benchmark of opsbook against Hugo (and mdBook), with the Pagefind CLI as the
+# search baseline, on generated corpora.
 #
-#   benches/bench.sh [--pages 1000,10000] [--runs N] [--out benches/RESULTS.md]
-#                    [--limit SECONDS] [--runs-large N] [--serve] [--serve-rounds N] [--no-build]
+#   benches/bench.sh [--pages 1000,10000] [--runs N] [--corpus realtext|small] [--out FILE]
+#                    [--limit SECONDS] [--runs-large N] [--serve] [--serve-rounds N]
+#                    [--search] [--search-runs N] [--no-build]
 #   benches/bench.sh --quick        # 1,000 pages, opsbook only, 3 runs, prints a table
 #
+# --corpus: realtext (default: shared/bench/gen_corpus_realtext.py, and benches/gen_schema_corpus.py
+#   for the schema row) or small (shared/bench/gen_corpus.py, the ~70-word corpus of earlier runs).
 # --limit: each build of each tool is killed after this long (default 1800) and its row says so.
 # --runs-large: builds per tool at >= 100,000 pages (default 1: the /usr/bin/time -v run only).
 # --serve: also measure the preview server's edit-to-reload latency (benches/serve_latency.py).
+# --search: also measure search in headless Chromium (benches/search_latency.mjs), opsbook's
+#   /search/ against Pagefind's JS API on the Pagefind CLI's index of the same pages.
 # Run from anywhere; paths are taken relative to the repository root. See benches/README.md.
-# Environment: OPSBOOK_SHARED (the shared/ folder holding bench/gen_corpus.py, default
-# ../shared), KEEP=1 (keep the corpora and outputs in the temp folder), NO_BUILD=1 (same as
-# --no-build: skip `cargo build --release`, use the existing binary), TMPDIR (where the temp
-# folder goes, default /tmp).
+# Environment: OPSBOOK_SHARED (the shared/ folder holding bench/, default ../shared), KEEP=1
+# (keep the corpora and outputs in the temp folder), NO_BUILD=1 (same as --no-build), TMPDIR
+# (where the temp folder goes, default /tmp), CHROMIUM (default /usr/bin/chromium).
 set -euo pipefail
 
 usage() {
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 ARGS="$*"
@@ -29,6 +34,9 @@ OUT="benches/RESULTS.md"
 QUICK=0
 SERVE=0
 SERVE_ROUNDS=20
+BROWSER=0
+SEARCH_RUNS=3
+CORPUS=realtext
 NO_BUILD="${NO_BUILD:-0}"
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -45,6 +53,11 @@ while [[ $# -gt 0 ]]; do
         --serve) SERVE=1; shift ;;
         --serve-rounds) SERVE_ROUNDS="${2:?--serve-rounds needs a number}"; shift 2 ;;
         --serve-rounds=*) SERVE_ROUNDS="${1#*=}"; shift ;;
+        --search) BROWSER=1; shift ;;
+        --search-runs) SEARCH_RUNS="${2:?--search-runs needs a number}"; shift 2 ;;
+        --search-runs=*) SEARCH_RUNS="${1#*=}"; shift ;;
+        --corpus) CORPUS="${2:?--corpus needs realtext or small}"; shift 2 ;;
+        --corpus=*) CORPUS="${1#*=}"; shift ;;
         --no-build) NO_BUILD=1; shift ;;
         --quick) QUICK=1; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -55,7 +68,12 @@ if [[ $QUICK == 1 ]]; then
     PAGES=1000
     RUNS=3
 fi
-for opt in "--runs:$RUNS" "--runs-large:$RUNS_LARGE" "--limit:$LIMIT" "--serve-rounds:$SERVE_ROUNDS"; do
+case "$CORPUS" in realtext|small) ;; *) echo "bench.sh: --corpus must be realtext or small, not '$CORPUS'" >&2; exit 2 ;; esac
+if [[ $CORPUS == small && $BROWSER == 1 ]]; then
+    # search_latency.mjs needs words that occur in one document only: the small corpus has none.
+    echo "bench.sh: --search needs --corpus realtext" >&2; exit 2
+fi
+for opt in "--runs:$RUNS" "--runs-large:$RUNS_LARGE" "--limit:$LIMIT" "--serve-rounds:$SERVE_ROUNDS" "--search-runs:$SEARCH_RUNS"; do
     [[ ${opt#*:} =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: ${opt%%:*} must be a positive integer" >&2; exit 2; }
 done
 IFS=',' read -r -a PAGE_COUNTS <<< "$PAGES"
@@ -71,18 +89,31 @@ case "$OUT" in /*) ;; *) OUT="$ROOT/$OUT" ;; esac
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 
-# --- the corpus generator ---------------------------------------------------------------
+# --- the corpus generators -------------------------------------------------------------
 SHARED="${OPSBOOK_SHARED:-$ROOT/../shared}"
 [[ -d $SHARED ]] && SHARED="$(cd "$SHARED" && pwd)"
-GEN=""
-for candidate in "$SHARED/bench/gen_corpus.py" "$SHARED/gen_corpus.py" "$SHARED"; do
-    if [[ -f $candidate ]]; then GEN="$candidate"; break; fi
-done
-if [[ -z $GEN ]]; then
-    echo "bench.sh: gen_corpus.py not found under '$SHARED' (set OPSBOOK_SHARED to the shared/ folder)" >&2
+if [[ $CORPUS == realtext ]]; then
+    GEN="$SHARED/bench/gen_corpus_realtext.py"
+    SCHEMA_GEN="$ROOT/benches/gen_schema_corpus.py"
+else
+    GEN="$SHARED/bench/gen_corpus.py"
+    SCHEMA_GEN=""
+fi
+if [[ ! -f $GEN ]]; then
+    echo "bench.sh: $GEN not found (set OPSBOOK_SHARED to the shared/ folder holding bench/)" >&2
     exit 1
 fi
 command -v python3 >/dev/null || { echo "bench.sh: python3 is needed to generate the corpora" >&2; exit 1; }
+# Writes the corpus of tool $1 with $2 pages into $3. The schema row (tool "opsbook") gets the
+# handbook layout whose reviews are validated: gen_schema_corpus.py on the realtext archive.
+generate() {
+    local tool="$1" n="$2" dir="$3"
+    if [[ $tool == opsbook && -n $SCHEMA_GEN ]]; then
+        python3 "$SCHEMA_GEN" --realtext "$GEN" --pages "$n" --out "$dir"
+    else
+        python3 "$GEN" --tool "$tool" --pages "$n" --out "$dir"
+    fi
+}
 
 # --- tools ------------------------------------------------------------------------------
 MISSING=()
@@ -98,6 +129,28 @@ HAVE_HUGO=0; HAVE_MDBOOK=0
 if [[ $QUICK == 0 ]]; then
     if command -v hugo >/dev/null; then HAVE_HUGO=1; else MISSING+=("hugo (apt-get install hugo); its rows are skipped"); fi
     if command -v mdbook >/dev/null; then HAVE_MDBOOK=1; else MISSING+=("mdbook (cargo install mdbook --locked); its rows are skipped"); fi
+fi
+# The Pagefind CLI (the search baseline) and playwright-core come from benches/package.json,
+# pinned by its package-lock.json. Unlike Hugo and mdBook they are not optional: without them
+# the run stops here rather than leave the baseline out.
+BENCHES="$ROOT/benches"
+PAGEFIND=0
+if [[ $QUICK == 0 || $BROWSER == 1 ]]; then
+    PAGEFIND=1
+    command -v node >/dev/null && command -v npm >/dev/null && command -v npx >/dev/null ||
+        { echo "bench.sh: node, npm and npx are needed for the Pagefind CLI (apt-get install nodejs npm)" >&2; exit 1; }
+    if [[ ! -x $BENCHES/node_modules/.bin/pagefind || ! -d $BENCHES/node_modules/playwright-core ]]; then
+        log "npm ci in benches/ (pagefind, playwright-core)"
+        (cd "$BENCHES" && npm ci --no-audit --no-fund --loglevel=error) ||
+            { echo "bench.sh: npm ci in $BENCHES failed" >&2; exit 1; }
+    fi
+    PAGEFIND_VERSION=$(cd "$BENCHES" && npx --no-install pagefind --version) ||
+        { echo "bench.sh: npx pagefind --version failed in $BENCHES" >&2; exit 1; }
+fi
+if [[ $BROWSER == 1 ]]; then
+    CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+    [[ -x $CHROMIUM ]] || { echo "bench.sh: --search needs chromium at $CHROMIUM (apt-get install chromium, or set CHROMIUM)" >&2; exit 1; }
+    export CHROMIUM
 fi
 for m in "${MISSING[@]+"${MISSING[@]}"}"; do log "missing: $m"; done
 
@@ -141,10 +194,11 @@ runs_for() { if (($1 >= LARGE)); then echo "$RUNS_LARGE"; else echo "$RUNS"; fi;
 # --- disk space -------------------------------------------------------------------------
 # Bytes on disk per page (du -s, so each small file counts whole blocks), measured at 10,000
 # pages: the sources are ~8 KB for every layout; the outputs ~23 KB (opsbook, with its search
-# index and listing pages), ~14 KB (hugo) and ~60 KB (mdbook: print.html and its search index).
+# index and listing pages), ~14 KB (hugo) and ~60 KB (mdbook: print.html and its search index),
+# plus ~8 KB for the Pagefind CLI's index on the opsbook (plain) and hugo outputs.
 need_bytes() {
     local n="$1" out
-    case "$2" in opsbook*) out=24576 ;; hugo) out=16384 ;; mdbook) out=65536 ;; esac
+    case "$2" in opsbook*) out=32768 ;; hugo) out=24576 ;; mdbook) out=65536 ;; esac
     echo $((n * (8192 + out)))
 }
 free_bytes() { df -Pk "$WORK" | awk 'NR == 2 {printf "%.0f", $4 * 1024}'; }
@@ -223,21 +277,25 @@ measure_serve() {
     if [[ ! -s $json ]]; then
         NOTES+=("preview server, $n pages: serve_latency.py failed (status $status): $(grep -v '^ *$' "$WORK/$n/serve.out" | tail -1 | cut -c1-300)")
         printf '%s\tfailed\n' "$n" >>"$SERVE_ROWS"
+        FAILURES=$((FAILURES + 1))
         return
     fi
-    python3 - "$json" >>"$SERVE_ROWS" <<'PY'
+    # The row is keyed by the page count asked for (the corpus has a few more markdown files:
+    # team, template and section pages).
+    python3 - "$json" "$n" >>"$SERVE_ROWS" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 s = d["summary"]
 ms = lambda x, k: "n/a" if x is None else "%.0f" % (x[k] * 1000)
 mb = lambda kb: "n/a" if kb is None else "%.1f" % (kb / 1024)
-print("\t".join([str(d["pages"]), "ok", "%.1f" % d["startup_s"],
+print("\t".join([sys.argv[2], "ok", "%.1f" % d["startup_s"],
                  ms(s["reload_s"], "median"), ms(s["reload_s"], "p90"), ms(s["reload_s"], "max"),
                  ms(s["visible_s"], "median"), ms(s["visible_s"], "p90"), ms(s["visible_s"], "max"),
                  mb(d.get("rss_kb")), mb(d.get("hwm_kb")), str(len(d["rounds"])), d["page_file"]]))
 PY
     if ((status != 0)); then
         NOTES+=("preview server, $n pages: serve_latency.py exited with status $status: $(grep -v '^ *$' "$WORK/$n/serve.out" | tail -1 | cut -c1-300)")
+        FAILURES=$((FAILURES + 1))
     fi
 }
 
@@ -246,7 +304,9 @@ ROWS="$WORK/rows.tsv"        # n, tool, wall (or what happened), cpu, rss, out_m
 SEARCH="$WORK/search.tsv"    # n, tool, what, bytes, gzip_bytes, detail
 SERVE_ROWS="$WORK/serve.tsv" # n, status, startup, reload median/p90/max, visible median/p90/max, rss, hwm, rounds, page
 CMDS="$WORK/commands.txt"
-: >"$ROWS"; : >"$SEARCH"; : >"$SERVE_ROWS"; : >"$CMDS"
+LATENCY="$WORK/latency.tsv"  # n, one JSON line of search_latency.mjs
+LATENCY_WORDS="$WORK/latency-words.tsv"  # n, which documents hold the picked words
+: >"$ROWS"; : >"$SEARCH"; : >"$SERVE_ROWS"; : >"$CMDS"; : >"$LATENCY"; : >"$LATENCY_WORDS"
 NOTES=()
 declare -A DNF=()            # tool -> page count at which it ran out of time
 declare -A LAST_WALL=() LAST_N=()  # tool -> wall seconds at the largest page count measured so far
@@ -280,8 +340,141 @@ else
     check_disk "$need_max" "$need_what"
 fi
 
-echo "python3 $GEN --tool TOOL --pages N --out CORPUS   # TOOL in ${TOOLS[*]}" >>"$CMDS"
+if [[ -n $SCHEMA_GEN ]]; then
+    others=(); for t in "${TOOLS[@]}"; do [[ $t == opsbook ]] || others+=("$t"); done
+    echo "python3 $GEN --tool TOOL --pages N --out CORPUS   # TOOL in ${others[*]}" >>"$CMDS"
+    echo "python3 benches/gen_schema_corpus.py --realtext $GEN --pages N --out CORPUS   # opsbook (schema)" >>"$CMDS"
+else
+    echo "python3 $GEN --tool TOOL --pages N --out CORPUS   # TOOL in ${TOOLS[*]}" >>"$CMDS"
+fi
 
+# Times one command and appends its row to $ROWS: one build under /usr/bin/time -v (CPU, peak
+# RSS, the output's size), then the wall-time runs (see the comment in the loop below).
+#   timed_row N LABEL KEY PREPARE CMD LOGBASE SIZE_DIR
+# KEY names the tool for the out-of-time bookkeeping (DNF, LAST_WALL). SIZE_DIR is what the
+# output columns measure (the whole output, or only the pagefind/ folder for the CLI rows).
+# Sets ROW_STATUS (ok, failed, timeout) and ROW_WALL; returns 1 unless ok.
+timed_row() {
+    local n="$1" label="$2" key="$3" prepare="$4" cmd="$5" base="$6" size_dir="$7"
+    local status extra samples more rc first_wall out_bytes files wall
+    ROW_STATUS=failed; ROW_WALL=""
+    if [[ $n == "${PAGE_COUNTS[0]}" ]]; then
+        printf '%-18s prepare: %s\n%-18s command: %s\n' "$label" "${prepare//$WORK/\$WORK}" "" "${cmd//$WORK/\$WORK}" >>"$CMDS"
+    fi
+    log "$n pages, $label: /usr/bin/time -v run (limit $LIMIT_TEXT)"
+    bash -c "$prepare"
+    if ! measure_resources "$cmd" "$base.time" "$base.log"; then
+        if [[ $TIMED_OUT == 1 ]]; then
+            log "$label did not finish the $n-page corpus in $LIMIT_TEXT; killed, row has no numbers"
+            NOTES+=("$label did not finish the $n-page corpus within the --limit of $LIMIT_TEXT: it was killed, no numbers are given, and it is not tried on larger corpora")
+            printf '%s\t%s\tdid not finish in %s\t\t\t\t\ttimeout\n' "$n" "$label" "$LIMIT_TEXT" >>"$ROWS"
+            DNF[$key]=$n; ROW_STATUS=timeout
+        else
+            log "$label FAILED on the $n-page corpus (last lines of its output below); row skipped"
+            tail -5 "$base.log" | sed 's/^/    /' >&2
+            NOTES+=("$label failed on the $n-page corpus: $(tail -1 "$base.log" | cut -c1-300)")
+            printf '%s\t%s\tfailed\t\t\t\t\tfailed\n' "$n" "$label" >>"$ROWS"
+            FAILURES=$((FAILURES + 1))
+        fi
+        return 1
+    fi
+    if [[ ! -d $size_dir ]]; then
+        NOTES+=("$label wrote no $(basename "$size_dir")/ folder for $n pages")
+        printf '%s\t%s\tfailed\t\t\t\t\tfailed\n' "$n" "$label" >>"$ROWS"
+        FAILURES=$((FAILURES + 1))
+        return 1
+    fi
+    first_wall=$WALL_S
+    out_bytes=$(du -sb "$size_dir" | cut -f1)
+    files=$(find "$size_dir" -type f | wc -l)
+
+    # Below LARGE: the median of $runs hyperfine runs, after the /usr/bin/time run above.
+    # From LARGE on, that run is the first sample (one build of 100,000 pages can take many
+    # minutes) and hyperfine adds only $runs - 1 more.
+    status="ok"
+    if ((n >= LARGE)); then extra=$((runs - 1)); samples="$first_wall"; else extra=$runs; samples=""; fi
+    if ((extra > 0)); then
+        log "$n pages, $label: wall time, $extra run(s)"
+        rc=0
+        more=$(measure_wall "$label" "$prepare" "$cmd" "$base.hyperfine.json" "$extra") || rc=$?
+        if ((rc == 124)); then
+            NOTES+=("$label: a timing run of the $n-page corpus did not finish within the --limit of $LIMIT_TEXT (the /usr/bin/time run did; CPU, RSS and output are from it); it is not tried on larger corpora")
+            status="timeout"; wall="did not finish in $LIMIT_TEXT"
+            DNF[$key]=$n
+        elif ((rc != 0)); then
+            NOTES+=("$label: timing runs failed on the $n-page corpus")
+            status="failed"; wall="failed"
+            FAILURES=$((FAILURES + 1))
+        else
+            samples=$(printf '%s\n%s\n' "$samples" "$more" | { grep -v '^$' || true; })
+        fi
+    fi
+    [[ $status == ok ]] && wall=$(printf '%s\n' "$samples" | median)
+    [[ $status == ok ]] && { LAST_WALL[$key]=$wall; LAST_N[$key]=$n; }
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "$wall" "$CPU_S" "$RSS_MB" \
+        "$(mb "$out_bytes")" "$files" "$status" >>"$ROWS"
+    log "$n pages, $label: wall ${wall}s, CPU ${CPU_S}s, RSS ${RSS_MB} MB, $(mb "$out_bytes") MB in $files files"
+    ROW_STATUS=$status; ROW_WALL=$wall
+    [[ $status == ok ]]
+}
+
+# Sizes of a pagefind index (all its folders: opsbook splits a large site into pagefind/,
+# pagefind-2/, ...) for the search index table.
+index_rows() {
+    local n="$1" label="$2" output="$3" parts pf_bytes pf_files big_bytes big_path
+    if [[ ! -d $output/pagefind ]]; then
+        NOTES+=("$label, $n pages: no pagefind/ folder in its output")
+        return
+    fi
+    parts=$(find "$output" -maxdepth 1 -type d -name 'pagefind*' | wc -l)
+    pf_bytes=$(du -scb "$output"/pagefind* | tail -1 | cut -f1)
+    pf_files=$(find "$output"/pagefind* -type f | wc -l)
+    # The Pagefind CLI also writes its UI bundles (pagefind-ui.js, pagefind-component-ui.js, ...,
+    # up to 184 KB), which a page on its JS API never loads: left out of "largest file".
+    read -r big_bytes big_path < <(cd "$output" && find pagefind* -type f ! -name '*-ui.js' ! -name '*-ui.css' \
+        ! -name 'pagefind-highlight.js' -printf '%s %p\n' | sort -n | tail -1)
+    printf '%s\t%s\t%s\t%s\t\t%s\n' "$n" "$label" "pagefind*/ (all)" "$pf_bytes" "$pf_files files in $parts index(es)" >>"$SEARCH"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "pagefind*/ largest file" "$big_bytes" \
+        "$(gzip -c "$output/$big_path" | wc -c)" "$big_path" >>"$SEARCH"
+}
+
+# Runs search_latency.mjs on an output folder; keeps its JSON lines and table.
+#   measure_search N LABEL OUTPUT CORPUS [--pagefind-page]
+measure_search() {
+    local n="$1" label="$2" output="$3" corpus="$4" status=0
+    shift 4
+    local slug="${label//[^a-zA-Z0-9]/_}"
+    log "$n pages, search in Chromium: $label ($SEARCH_RUNS run(s))"
+    timeout --kill-after=10 $((SEARCH_RUNS * 600 + 60)) \
+        node "$BENCHES/search_latency.mjs" --site "$output" --corpus "$corpus" --label "$label" \
+        --runs "$SEARCH_RUNS" --json "$WORK/$n/search-$slug.jsonl" "$@" \
+        >"$WORK/$n/search-$slug.out" 2>&1 || status=$?
+    if ((status != 0)); then
+        log "search latency FAILED for $label, $n pages:"
+        tail -5 "$WORK/$n/search-$slug.out" | sed 's/^/    /' >&2
+        NOTES+=("search latency, $label, $n pages: search_latency.mjs failed (status $status): $(grep -v '^ *$' "$WORK/$n/search-$slug.out" | tail -1 | cut -c1-300)")
+        FAILURES=$((FAILURES + 1))
+        return
+    fi
+    sed "s/^/$n\t/" "$WORK/$n/search-$slug.jsonl" >>"$LATENCY"
+    # The words it picked, and where they occur, once per page count.
+    grep -m1 '^unique: only in' "$WORK/$n/search-$slug.out" | sed "s/^/$n\t/" >>"$LATENCY_WORDS" || true
+}
+
+# The Pagefind CLI on a built site, as its users run it: timed like a build (PREPARE deletes
+# the previous index), then its index sizes, then (with --search) the search page on it.
+#   pagefind_rows N LABEL KEY OUTPUT CORPUS BASE
+pagefind_rows() {
+    local n="$1" label="$2" key="$3" output="$4" corpus="$5" base="$6"
+    timed_row "$n" "$label" "$key" "rm -rf $(q "$output/pagefind") $(q "$output/pf-search") && sync" \
+        "env -C $(q "$BENCHES") npx --no-install pagefind --site $(q "$output")" "$base" "$output/pagefind" || return 0
+    index_rows "$n" "$label" "$output"
+    if [[ $BROWSER == 1 ]]; then
+        measure_search "$n" "$label" "$output" "$corpus" --pagefind-page
+    fi
+}
+
+FAILURES=0
 for n in "${PAGE_COUNTS[@]}"; do
     runs=$(runs_for "$n")
     mkdir -p "$WORK/$n"
@@ -309,7 +502,13 @@ for n in "${PAGE_COUNTS[@]}"; do
         dir="$WORK/$n/$tool"
         check_disk "$(need_bytes "$n" "$tool")" "the $n-page $tool corpus and output"
         log "$n pages, $tool: generating"
-        python3 "$GEN" --tool "$tool" --pages "$n" --out "$dir" >/dev/null
+        if ! generate "$tool" "$n" "$dir" >"$dir.gen.log" 2>&1; then
+            log "generating the $n-page $tool corpus FAILED:"; tail -5 "$dir.gen.log" | sed 's/^/    /' >&2
+            NOTES+=("the $n-page $tool corpus could not be generated: $(tail -1 "$dir.gen.log" | cut -c1-300)")
+            printf '%s\t%s\tfailed (corpus)\t\t\t\t\tfailed\n' "$n" "$label" >>"$ROWS"
+            FAILURES=$((FAILURES + 1))
+            continue
+        fi
 
         case "$tool" in
             opsbook-plain|opsbook)
@@ -325,93 +524,46 @@ for n in "${PAGE_COUNTS[@]}"; do
                 prepare="rm -rf $(q "$output") && sync"
                 cmd="mdbook build $(q "$dir")" ;;
         esac
-        if [[ $n == "${PAGE_COUNTS[0]}" ]]; then
-            printf '%-18s prepare: %s\n%-18s build:   %s\n' "$label" "${prepare//$WORK/\$WORK}" "" "${cmd//$WORK/\$WORK}" >>"$CMDS"
-        fi
-
-        log "$n pages, $label: /usr/bin/time -v run (limit $LIMIT_TEXT)"
-        bash -c "$prepare"
-        if ! measure_resources "$cmd" "$dir.time" "$dir.log"; then
-            if [[ $TIMED_OUT == 1 ]]; then
-                log "$label did not finish the $n-page corpus in $LIMIT_TEXT; killed, row has no numbers"
-                NOTES+=("$label did not finish the $n-page corpus within the --limit of $LIMIT_TEXT: it was killed, no numbers are given, and it is not tried on larger corpora")
-                printf '%s\t%s\tdid not finish in %s\t\t\t\t\ttimeout\n' "$n" "$label" "$LIMIT_TEXT" >>"$ROWS"
-                DNF[$tool]=$n
-            else
-                log "$label FAILED on the $n-page corpus (last lines of its output below); row skipped"
-                tail -5 "$dir.log" | sed 's/^/    /' >&2
-                NOTES+=("$label failed on the $n-page corpus: $(tail -1 "$dir.log" | cut -c1-300)")
-                printf '%s\t%s\tfailed\t\t\t\t\tfailed\n' "$n" "$label" >>"$ROWS"
+        if timed_row "$n" "$label" "$tool" "$prepare" "$cmd" "$dir" "$output"; then
+            if [[ $tool == opsbook* ]]; then
+                built=$(grep -E '^Built ' "$dir.log" | tail -1 || true)
+                [[ -n $built ]] && NOTES+=("$label, $n pages: ${built//$WORK/\$WORK}")
             fi
-            [[ ${KEEP:-0} == 1 ]] || rm -rf "$dir"
-            continue
-        fi
-        if [[ ! -d $output ]]; then
-            NOTES+=("$label wrote no $(basename "$output")/ folder for $n pages")
-            printf '%s\t%s\tfailed\t\t\t\t\tfailed\n' "$n" "$label" >>"$ROWS"
-            [[ ${KEEP:-0} == 1 ]] || rm -rf "$dir"
-            continue
-        fi
-        first_wall=$WALL_S
-        out_bytes=$(du -sb "$output" | cut -f1)
-        files=$(find "$output" -type f | wc -l)
-        if [[ $tool == opsbook* ]]; then
-            built=$(grep -E '^Built ' "$dir.log" | tail -1 || true)
-            [[ -n $built ]] && NOTES+=("$label, $n pages: ${built//$WORK/\$WORK}")
-        fi
-
-        # Search index sizes: mdBook's single index file vs opsbook's pagefind/ folder.
-        if [[ $tool == mdbook ]]; then
-            # mdBook 0.4 writes searchindex.js and .json; 0.5 a hashed searchindex-HASH.js.
-            found=0
-            while IFS= read -r p; do
-                found=1
-                printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "$(basename "$p")" "$(stat -c %s "$p")" \
-                    "$(gzip -c "$p" | wc -c)" "one file, loaded whole" >>"$SEARCH"
-            done < <(find "$output" -maxdepth 1 -type f \( -name 'searchindex*.js' -o -name 'searchindex*.json' \) | sort)
-            [[ $found == 1 ]] || NOTES+=("mdbook, $n pages: no searchindex*.js or searchindex*.json in its output")
-            warn=$(grep -i 'search index is very large' "$dir.log" | head -1 || true)
-            [[ -z $warn ]] || NOTES+=("mdbook, $n pages, warns: ${warn#*WARN }")
-        elif [[ $tool == opsbook* ]]; then
-            if [[ -d $output/pagefind ]]; then
-                # Large sites have several indexes: pagefind/, pagefind-2/, ...
-                parts=$(find "$output" -maxdepth 1 -type d -name 'pagefind*' | wc -l)
-                pf_bytes=$(du -scb "$output"/pagefind* | tail -1 | cut -f1)
-                pf_files=$(find "$output"/pagefind* -type f | wc -l)
-                read -r big_bytes big_path < <(cd "$output" && find pagefind* -type f -printf '%s %p\n' | sort -n | tail -1)
-                printf '%s\t%s\t%s\t%s\t\t%s\n' "$n" "$label" "pagefind*/ (all)" "$pf_bytes" "$pf_files files in $parts index(es)" >>"$SEARCH"
-                printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "pagefind*/ largest file" "$big_bytes" \
-                    "$(gzip -c "$output/$big_path" | wc -c)" "$big_path" >>"$SEARCH"
-            else
-                NOTES+=("$label, $n pages: no pagefind/ folder in its output")
+            # Search index sizes: mdBook's single index file vs opsbook's pagefind/ folder.
+            if [[ $tool == mdbook ]]; then
+                # mdBook 0.4 writes searchindex.js and .json; 0.5 a hashed searchindex-HASH.js.
+                found=0
+                while IFS= read -r p; do
+                    found=1
+                    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "$(basename "$p")" "$(stat -c %s "$p")" \
+                        "$(gzip -c "$p" | wc -c)" "one file, loaded whole" >>"$SEARCH"
+                done < <(find "$output" -maxdepth 1 -type f \( -name 'searchindex*.js' -o -name 'searchindex*.json' \) | sort)
+                [[ $found == 1 ]] || NOTES+=("mdbook, $n pages: no searchindex*.js or searchindex*.json in its output")
+                warn=$(grep -i 'search index is very large' "$dir.log" | head -1 || true)
+                [[ -z $warn ]] || NOTES+=("mdbook, $n pages, warns: ${warn#*WARN }")
+            elif [[ $tool == opsbook* ]]; then
+                index_rows "$n" "$label" "$output"
+            fi
+            # opsbook's own search page, on the build just timed (the plain corpus only: the
+            # same pages as the Pagefind CLI rows below).
+            if [[ $BROWSER == 1 && $tool == opsbook-plain ]]; then
+                measure_search "$n" "$label" "$output" "$dir"
             fi
         fi
 
-        # Below LARGE: the median of $runs hyperfine runs, after the /usr/bin/time run above.
-        # From LARGE on, that run is the first sample (one build of 100,000 pages can take many
-        # minutes) and hyperfine adds only $runs - 1 more.
-        status="ok"
-        if ((n >= LARGE)); then extra=$((runs - 1)); samples="$first_wall"; else extra=$runs; samples=""; fi
-        if ((extra > 0)); then
-            log "$n pages, $label: wall time, $extra run(s)"
-            rc=0
-            more=$(measure_wall "$label" "$prepare" "$cmd" "$dir.hyperfine.json" "$extra") || rc=$?
-            if ((rc == 124)); then
-                NOTES+=("$label: a timing run of the $n-page corpus did not finish within the --limit of $LIMIT_TEXT (the /usr/bin/time run did; CPU, RSS and output are from it); it is not tried on larger corpora")
-                status="timeout"; wall="did not finish in $LIMIT_TEXT"
-                DNF[$tool]=$n
-            elif ((rc != 0)); then
-                NOTES+=("$label: timing runs failed on the $n-page corpus")
-                status="failed"; wall="failed"
-            else
-                samples=$(printf '%s\n%s\n' "$samples" "$more" | { grep -v '^$' || true; })
+        # The Pagefind CLI as the search baseline, on the same pages: opsbook's pages built
+        # without its own index (build --no-search, itself a row), and Hugo's output (what a
+        # Hugo user adds for search).
+        if [[ $PAGEFIND == 1 && $QUICK == 0 ]]; then
+            if [[ $tool == opsbook-plain ]]; then
+                if timed_row "$n" "opsbook (plain), --no-search" "opsbook-plain-nosearch" "$prepare" \
+                    "$cmd --no-search" "$dir.nosearch" "$output"; then
+                    pagefind_rows "$n" "pagefind CLI on opsbook (plain) pages" "pagefind-opsbook" "$output" "$dir" "$dir.pagefind"
+                fi
+            elif [[ $tool == hugo && $ROW_STATUS == ok ]]; then
+                pagefind_rows "$n" "pagefind CLI on hugo pages" "pagefind-hugo" "$output" "$dir" "$dir.pagefind"
             fi
         fi
-        [[ $status == ok ]] && wall=$(printf '%s\n' "$samples" | median)
-        [[ $status == ok ]] && { LAST_WALL[$tool]=$wall; LAST_N[$tool]=$n; }
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "$wall" "$CPU_S" "$RSS_MB" \
-            "$(mb "$out_bytes")" "$files" "$status" >>"$ROWS"
-        log "$n pages, $label: wall ${wall}s, CPU ${CPU_S}s, RSS ${RSS_MB} MB, $(mb "$out_bytes") MB in $files files"
 
         # The preview server keeps its output in memory: only the sources are needed from here.
         [[ ${KEEP:-0} == 1 ]] || rm -rf "$output"
@@ -439,9 +591,12 @@ for n in "${PAGE_COUNTS[@]}"; do
         break
     fi
 done
-echo "output: du -sb OUTPUT; find OUTPUT -type f | wc -l" >>"$CMDS"
+echo "output: du -sb OUTPUT; find OUTPUT -type f | wc -l (pagefind CLI rows: OUTPUT/pagefind only)" >>"$CMDS"
 if [[ $SERVE == 1 ]]; then
     echo "preview server: python3 benches/serve_latency.py \$WORK/N/opsbook-plain --bin OPSBOOK --rounds $SERVE_ROUNDS --json FILE" >>"$CMDS"
+fi
+if [[ $BROWSER == 1 ]]; then
+    echo "search: node benches/search_latency.mjs --site OUTPUT --corpus CORPUS --runs $SEARCH_RUNS [--pagefind-page]" >>"$CMDS"
 fi
 
 # --- tables -----------------------------------------------------------------------------
@@ -464,8 +619,59 @@ table() {
                 }
                 ratio = (hugo > 0) ? sprintf("%.2fx", f[3] / hugo) : "n/a"
                 printf "| %s | %.3f | %s | %s | %s | %s | %s |\n", f[2], f[3], f[4], f[5], f[6], f[7], ratio
+                if (f[8] == "ok") wall[f[2]] = f[3]
             }
+            # Search added to a site generator that builds none: the two medians added up
+            # (two separate commands, as their users run them), not a measurement of its own.
+            sum("hugo", "pagefind CLI on hugo pages", "hugo + pagefind CLI (sum of the medians)")
+            sum("opsbook (plain), --no-search", "pagefind CLI on opsbook (plain) pages", "opsbook --no-search + pagefind CLI (sum of the medians)")
+        }
+        function sum(a, b, label) {
+            if (!(a in wall) || !(b in wall)) return
+            ratio = (hugo > 0) ? sprintf("%.2fx", (wall[a] + wall[b]) / hugo) : "n/a"
+            printf "| %s | %.3f | | | | | %s |\n", label, wall[a] + wall[b], ratio
         }' "$ROWS"
+}
+
+# Search in the browser for page count $1: one row per query, one column per search page.
+latency_table() {
+    local n="$1"
+    python3 - "$n" "$LATENCY" "$LATENCY_WORDS" <<'PY'
+import json, statistics, sys
+n, path, words_path = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = [json.loads(l.split("\t", 1)[1]) for l in open(path) if l.split("\t", 1)[0] == n]
+if not rows:
+    print("(not measured)")
+    sys.exit(0)
+labels = list(dict.fromkeys(r["label"] for r in rows))
+kinds = list(dict.fromkeys(r["kind"] for r in rows))
+names = {"load": "page load (index bootstrap)", "unique": "unique word", "prefix": "same prefix, next",
+         "common": "most common word", "two": "two words"}
+print("| query | words | " + " | ".join(f"{l} ({rows[[r['label'] for r in rows].index(l)]['page']})" for l in labels) + " |")
+print("|---|---|" + "---:|" * len(labels))
+for k in kinds:
+    q = next(r["q"] for r in rows if r["kind"] == k)
+    cells = []
+    for l in labels:
+        rs = [r for r in rows if r["label"] == l and r["kind"] == k]
+        if not rs:
+            cells.append("")
+            continue
+        ms = statistics.median(r["ms"] for r in rs)
+        kb = statistics.median(r["bytes"] for r in rs) / 1000
+        req = statistics.median(r["requests"] for r in rs)
+        cell = f"{ms:.0f} ms, {kb:.1f} KB, {req:g} req"
+        if "expected_first" in rs[0]:
+            cell += ", top: " + ("yes" if all(r["expected_first"] for r in rs) else
+                                 "no (rank " + "/".join(str(r.get("expected_rank") or "none") for r in rs) + ")")
+        cells.append(cell)
+    print(f"| {names.get(k, k)} | {'`' + q + '`' if q else ''} | " + " | ".join(cells) + " |")
+for line in open(words_path):
+    if line.split("\t", 1)[0] == n:
+        print()
+        print(line.split("\t", 1)[1].strip())
+        break
+PY
 }
 
 # How the numbers of page count $1 were taken (they differ from LARGE on).
@@ -512,6 +718,27 @@ search_table() {
         printf "| %s | %s | %.1f | %s | %s |\n", $2, $3, $4 / 1000, gz, $6 }' "$SEARCH"
 }
 
+latency_intro() {
+    echo "\`benches/search_latency.mjs\` in headless Chromium, the output served by python3 -m http.server"
+    echo "on 127.0.0.1 (HTTP/1.0, no compression). Median of $SEARCH_RUNS run(s), each in a fresh browser"
+    echo "profile: load the page and wait until the network is quiet (first row: what that loaded),"
+    echo "then type each query as one input event. Time: from that event to the first result in the"
+    echo "list, measured in the page, including the 120 ms the page waits after typing (opsbook's"
+    echo "search.js; the Pagefind page, /pf-search/, on Pagefind's JS API, does the same and shows"
+    echo "results the same way: 10, then up to 50). KB and requests: everything the query fetched"
+    echo "until the network was quiet again (headers and encoded bodies). \"top\": whether the one"
+    echo "document holding the word came first."
+}
+
+# Exit status: non-zero when a measurement failed (the report is written all the same).
+finish() {
+    if ((FAILURES > 0)); then
+        log "$FAILURES measurement(s) FAILED: see the notes; no figure is given for them"
+        exit 1
+    fi
+    exit 0
+}
+
 if [[ $QUICK == 1 ]]; then
     echo
     echo "opsbook quick benchmark: ${PAGE_COUNTS[0]} pages, median of $RUNS runs ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores)"
@@ -520,6 +747,12 @@ if [[ $QUICK == 1 ]]; then
     echo
     search_table "${PAGE_COUNTS[0]}"
     echo
+    if [[ $BROWSER == 1 ]]; then
+        latency_intro
+        echo
+        latency_table "${PAGE_COUNTS[0]}"
+        echo
+    fi
     if [[ $SERVE == 1 ]]; then
         serve_intro
         echo
@@ -527,7 +760,7 @@ if [[ $QUICK == 1 ]]; then
         echo
     fi
     for note in "${NOTES[@]+"${NOTES[@]}"}"; do echo "- $note"; done
-    exit 0
+    finish
 fi
 
 version() { "$@" 2>/dev/null | head -1 || true; }
@@ -551,10 +784,17 @@ mkdir -p "$(dirname "$OUT")"
     echo "- hugo: $([[ $HAVE_HUGO == 1 ]] && version hugo version || echo 'not installed (apt-get install hugo)')"
     echo "- mdbook: $([[ $HAVE_MDBOOK == 1 ]] && version mdbook --version || echo 'not installed (cargo install mdbook --locked)')"
     echo "- hyperfine: $([[ $HAVE_HYPERFINE == 1 ]] && version hyperfine --version || echo 'not installed (apt-get install hyperfine)')"
+    [[ $PAGEFIND == 1 ]] && echo "- pagefind (npm, benches/package-lock.json): $PAGEFIND_VERSION; node $(node --version)"
+    [[ $BROWSER == 1 ]] && echo "- chromium: $(version "$CHROMIUM" --version)"
     echo
     echo "## Commands"
     echo
-    echo "Corpora from \`shared/bench/gen_corpus.py\` (same bodies for every tool); \$WORK is a temp folder."
+    if [[ $CORPUS == realtext ]]; then
+        echo "Corpora from \`shared/bench/gen_corpus_realtext.py\` (--corpus realtext: same bodies for every tool; the"
+        echo "schema row's from \`benches/gen_schema_corpus.py\`, the same archive as a validated handbook); \$WORK is a temp folder."
+    else
+        echo "Corpora from \`shared/bench/gen_corpus.py\` (--corpus small: same bodies for every tool); \$WORK is a temp folder."
+    fi
     echo "Every timed run is a full build: PREPARE removes the previous output first."
     echo
     echo '```text'
@@ -568,10 +808,22 @@ mkdir -p "$(dirname "$OUT")"
         echo
         table "$n"
         echo
-        echo "Search index: mdBook's one index file against opsbook's pagefind/ folder (loaded in chunks)."
+        echo "Search index: mdBook's one index file, opsbook's pagefind/ folder(s) and the Pagefind CLI's (both loaded in chunks)."
         echo
         search_table "$n"
+        if [[ $BROWSER == 1 ]]; then
+            echo
+            echo "Search in the browser, $n pages:"
+            echo
+            latency_table "$n"
+        fi
     done
+    if [[ $BROWSER == 1 ]]; then
+        echo
+        echo "## Search in the browser: how it was measured"
+        echo
+        latency_intro
+    fi
     if [[ $SERVE == 1 ]]; then
         echo
         echo "## Preview server: edit to reload"
@@ -590,3 +842,4 @@ mkdir -p "$(dirname "$OUT")"
 } >"$OUT"
 log "wrote $OUT"
 cat "$OUT"
+finish
