@@ -470,7 +470,7 @@ struct Packer {
 
 impl Packer {
     fn push<E>(&mut self, doc: u32, fragment: &[u8], sink: &mut Sink<'_, E>) -> Result<(), E> {
-        if doc % DOC_CHUNK == 0 && doc > 0 {
+        if doc.is_multiple_of(DOC_CHUNK) && doc > 0 {
             self.flush_group(sink)?;
             self.flush_chunk(sink)?;
         }
@@ -622,12 +622,10 @@ impl Inverted {
         if documents > 0 {
             self.packer.flush_chunk(sink)?;
         }
-        let mut files = self.packer.files;
-        let mut bytes = self.packer.bytes;
-        let mut emit = |name: String, data: Vec<u8>, sink: &mut Sink<'_, E>| {
-            files += 1;
-            bytes += data.len() as u64;
-            sink(&format!("{INDEX_DIR}/{name}"), data)
+        let mut out = Emitter {
+            sink,
+            files: self.packer.files,
+            bytes: self.packer.bytes,
         };
 
         // Postings, stem by stem in sorted order.
@@ -665,18 +663,6 @@ impl Inverted {
         let mut segments: Vec<(u32, u32, u32)> = Vec::with_capacity(order.len() + 64);
         let mut file_hashes: Vec<u64> = Vec::new();
         let mut pack = format::start_file(POSTINGS_MAGIC);
-        let flush_pack =
-            |pack: &mut Vec<u8>,
-             file_hashes: &mut Vec<u64>,
-             emit: &mut dyn FnMut(String, Vec<u8>, &mut Sink<'_, E>) -> Result<(), E>,
-             sink: &mut Sink<'_, E>|
-             -> Result<(), E> {
-                let mut data = std::mem::replace(pack, format::start_file(POSTINGS_MAGIC));
-                format::finish_file(&mut data);
-                let hash = format::content_hash(&data);
-                file_hashes.push(hash);
-                emit(format::hashed_name("post", hash, "bin"), data, sink)
-            };
         const MAX_FORMS: usize = 32;
         let mut record = Vec::new();
         let mut chunks: Vec<Vec<u8>> = Vec::new();
@@ -740,19 +726,19 @@ impl Inverted {
             if chunks.len() == 1 && record.len() + chunks[0].len() <= POSTINGS_MAX_BYTES {
                 let size = record.len() + chunks[0].len();
                 if pack.len() > 8 && pack.len() + size > POSTINGS_PACK_BYTES {
-                    flush_pack(&mut pack, &mut file_hashes, &mut emit, sink)?;
+                    flush_pack(&mut pack, &mut file_hashes, &mut out)?;
                 }
                 let offset = pack.len() as u32;
                 pack.extend_from_slice(&record);
                 pack.extend_from_slice(&chunks[0]);
                 segments.push((file_hashes.len() as u32, offset, size as u32));
                 if pack.len() >= POSTINGS_PACK_BYTES {
-                    flush_pack(&mut pack, &mut file_hashes, &mut emit, sink)?;
+                    flush_pack(&mut pack, &mut file_hashes, &mut out)?;
                 }
             } else {
                 // A long list: each chunk in a file of its own (the first with the forms).
                 if pack.len() > 8 {
-                    flush_pack(&mut pack, &mut file_hashes, &mut emit, sink)?;
+                    flush_pack(&mut pack, &mut file_hashes, &mut out)?;
                 }
                 for (i, c) in chunks.iter().enumerate() {
                     if i == 0 {
@@ -761,13 +747,13 @@ impl Inverted {
                     pack.extend_from_slice(c);
                     let size = pack.len() - 8;
                     segments.push((file_hashes.len() as u32, 8, size as u32));
-                    flush_pack(&mut pack, &mut file_hashes, &mut emit, sink)?;
+                    flush_pack(&mut pack, &mut file_hashes, &mut out)?;
                 }
             }
             seg_of[s] = (seg_start[s], segments.len() as u32 - seg_start[s]);
         }
         if pack.len() > 8 {
-            flush_pack(&mut pack, &mut file_hashes, &mut emit, sink)?;
+            flush_pack(&mut pack, &mut file_hashes, &mut out)?;
         }
         drop(forms);
         self.lists = Vec::new();
@@ -786,7 +772,7 @@ impl Inverted {
                 let (first, data) = shard.finish(&file_hashes, &segments, &seg_of);
                 let name = format::hashed_name("dict", format::content_hash(&data), "bin");
                 shards.push((first, name.clone()));
-                emit(name, data, sink)?;
+                out.emit(name, data)?;
                 shard = DictShard::default();
             }
             let stem = vocab.stem_of[w as usize];
@@ -796,25 +782,25 @@ impl Inverted {
             let (first, data) = shard.finish(&file_hashes, &segments, &seg_of);
             let name = format::hashed_name("dict", format::content_hash(&data), "bin");
             shards.push((first, name.clone()));
-            emit(name, data, sink)?;
+            out.emit(name, data)?;
         }
 
         // Facets: the table, then each document's combination in chunks.
         let facets_json = self.facets_json();
         let facets_name = format::hashed_name("facets", format::content_hash(&facets_json), "json");
-        emit(facets_name.clone(), facets_json, sink)?;
+        out.emit(facets_name.clone(), facets_json)?;
         let mut facet_chunks = Vec::new();
         for (k, combos) in self.doc_combo.chunks(FACET_CHUNK as usize).enumerate() {
-            let mut out = format::start_file(FACET_DOCS_MAGIC);
-            put_varint(&mut out, k as u64 * u64::from(FACET_CHUNK));
-            put_varint(&mut out, combos.len() as u64);
+            let mut data = format::start_file(FACET_DOCS_MAGIC);
+            put_varint(&mut data, k as u64 * u64::from(FACET_CHUNK));
+            put_varint(&mut data, combos.len() as u64);
             for &c in combos {
-                put_varint(&mut out, u64::from(c));
+                put_varint(&mut data, u64::from(c));
             }
-            format::finish_file(&mut out);
-            let name = format::hashed_name("facetdocs", format::content_hash(&out), "bin");
+            format::finish_file(&mut data);
+            let name = format::hashed_name("facetdocs", format::content_hash(&data), "bin");
             facet_chunks.push(name.clone());
-            emit(name, out, sink)?;
+            out.emit(name, data)?;
         }
 
         let manifest = Manifest {
@@ -831,17 +817,17 @@ impl Inverted {
             facet_docs: facet_chunks,
         };
         let data = serde_json::to_vec(&manifest).unwrap_or_default();
-        files += 1;
-        bytes += data.len() as u64;
-        sink(super::MANIFEST, data)?;
+        out.files += 1;
+        out.bytes += data.len() as u64;
+        (out.sink)(super::MANIFEST, data)?;
         Ok(IndexStats {
             documents,
             words: self.words,
             terms: words.len(),
             stems: order.len(),
             postings: self.postings,
-            files,
-            bytes,
+            files: out.files,
+            bytes: out.bytes,
         })
     }
 
@@ -881,6 +867,35 @@ impl Inverted {
         };
         serde_json::to_vec(&table).unwrap_or_default()
     }
+}
+
+/// The sink, counting what passes through it.
+struct Emitter<'s, 'a, E> {
+    sink: &'s mut Sink<'a, E>,
+    files: usize,
+    bytes: u64,
+}
+
+impl<E> Emitter<'_, '_, E> {
+    /// Writes `data` as `search-index/{name}`.
+    fn emit(&mut self, name: String, data: Vec<u8>) -> Result<(), E> {
+        self.files += 1;
+        self.bytes += data.len() as u64;
+        (self.sink)(&format!("{INDEX_DIR}/{name}"), data)
+    }
+}
+
+/// Closes the postings file being packed and starts the next.
+fn flush_pack<E>(
+    pack: &mut Vec<u8>,
+    file_hashes: &mut Vec<u64>,
+    out: &mut Emitter<'_, '_, E>,
+) -> Result<(), E> {
+    let mut data = std::mem::replace(pack, format::start_file(POSTINGS_MAGIC));
+    format::finish_file(&mut data);
+    let hash = format::content_hash(&data);
+    file_hashes.push(hash);
+    out.emit(format::hashed_name("post", hash, "bin"), data)
 }
 
 #[derive(Serialize)]

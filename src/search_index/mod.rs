@@ -21,6 +21,8 @@ pub mod format;
 mod invert;
 mod live;
 pub mod read;
+#[cfg(test)]
+mod tests;
 pub mod tokenize;
 
 pub use build::{build, build_with};

@@ -272,7 +272,7 @@ impl IndexReader {
 
     /// The reference ranking: every query word required (looked up whole, else by its parts),
     /// the last one also as a prefix (up to 5 most frequent words), scores summed as
-    /// idf x impact, the document whose id is the query first. Returns documents, best first.
+    /// idf x impact, the document whose id is the whole query first. Returns documents, best first.
     pub fn search(&self, query: &str) -> Result<Vec<u32>, DecodeError> {
         let n = self.manifest.documents as f32;
         let tokens = query_terms(query);
@@ -294,7 +294,8 @@ impl IndexReader {
                 let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
                 let weight = if e.word == *token { 1.0 } else { 0.8 };
                 for &(doc, impact, exact) in &p.postings {
-                    let s = idf * f32::from(impact) * weight + if exact { 1e6 } else { 0.0 };
+                    let boost = if exact && tokens.len() == 1 { 1e6 } else { 0.0 };
+                    let s = idf * f32::from(impact) * weight + boost;
                     let slot = scores.entry(doc).or_insert(0.0);
                     *slot = slot.max(s);
                 }

@@ -250,13 +250,8 @@ fn lower_into(word: &str, out: &mut String) {
         out.make_ascii_lowercase();
         return;
     }
-    let mut chars = 0;
-    for c in word.chars().filter(|&c| !is_format(c)) {
-        if chars == MAX_TERM_CHARS {
-            break;
-        }
+    for c in word.chars().filter(|&c| !is_format(c)).take(MAX_TERM_CHARS) {
         out.extend(c.to_lowercase());
-        chars += 1;
     }
 }
 
