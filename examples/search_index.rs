@@ -106,7 +106,7 @@ fn main() {
 
     let dir = out.join(search_index::INDEX_DIR);
     let _ = std::fs::remove_dir_all(&dir);
-    for sub in ["dict", "post", "docs", "frag", "facets", "facetdocs"] {
+    for sub in ["dict", "post", "frag", "facets", "facetdocs"] {
         std::fs::create_dir_all(dir.join(sub)).unwrap_or_else(|e| panic!("{e}"));
     }
     let cpu = cpu_seconds();
@@ -120,7 +120,11 @@ fn main() {
             if dry {
                 return Ok(());
             }
-            std::fs::write(out.join(path), bytes)
+            let path = out.join(path);
+            if let Some(dir) = path.parent().filter(|d| !d.exists()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(path, bytes)
         },
     )
     .unwrap_or_else(|e| panic!("{e}"));
@@ -151,35 +155,30 @@ fn main() {
 }
 
 fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    for sub in ["", "dict", "post", "docs", "frag", "facets", "facetdocs"] {
-        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            if e.path().is_file() {
-                let name = if sub.is_empty() {
-                    format!("search-index/{}", e.file_name().to_string_lossy())
-                } else {
-                    format!("search-index/{sub}/{}", e.file_name().to_string_lossy())
-                };
-                files.push((name, std::fs::read(e.path()).unwrap_or_default()));
-            }
-        }
-    }
-    files
+    let root = dir.parent().unwrap_or(dir);
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                std::fs::read(e.path()).unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 fn report_sizes(dir: &Path) {
-    for sub in ["dict", "post", "docs", "frag", "facets", "facetdocs"] {
-        let sizes: Vec<u64> = std::fs::read_dir(dir.join(sub))
-            .map(|d| {
-                d.flatten()
-                    .filter_map(|e| e.metadata().ok())
-                    .map(|m| m.len())
-                    .collect()
-            })
-            .unwrap_or_default();
+    for sub in ["dict", "post", "frag", "facets", "facetdocs"] {
+        let sizes: Vec<u64> = walkdir::WalkDir::new(dir.join(sub))
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| e.metadata().ok())
+            .map(|m| m.len())
+            .collect();
         let total: u64 = sizes.iter().sum();
         eprintln!(
             "  {sub:10} {:6} files, {:8.1} KB total, largest {:6.1} KB",

@@ -11,8 +11,6 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub const DICT_MAGIC: &[u8; 4] = b"OBD1";
 /// Postings file: stem records (surface forms, then (document, impact) pairs).
 pub const POSTINGS_MAGIC: &[u8; 4] = b"OBP1";
-/// Document chunk: which fragment group holds each document of a range.
-pub const DOCS_MAGIC: &[u8; 4] = b"OBC1";
 /// Facet chunk: each document's facet combination, for a range of documents.
 pub const FACET_DOCS_MAGIC: &[u8; 4] = b"OBF1";
 

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::Serialize;
 
 use super::format::{
-    self, DICT_MAGIC, DOCS_MAGIC, FACET_DOCS_MAGIC, FxHashMap, POSTINGS_MAGIC, put_str, put_varint,
+    self, DICT_MAGIC, FACET_DOCS_MAGIC, FxHashMap, POSTINGS_MAGIC, put_str, put_varint,
 };
 use super::tokenize::{self, Scratch, Stemmer, TermKind};
 use super::{FacetDef, INDEX_DIR, IndexOptions, IndexStats, SearchDoc};
@@ -28,10 +28,8 @@ pub const DICT_SHARD_BYTES: usize = 32 * 1024;
 pub const POSTINGS_PACK_BYTES: usize = 16 * 1024;
 /// No postings file is larger than this: a longer list is split across files.
 pub const POSTINGS_MAX_BYTES: usize = 48 * 1024;
-/// Fragments are grouped until a group passes this size (a long document is a group alone).
-pub const GROUP_BYTES: usize = 8 * 1024;
-/// Documents per `docs/` chunk (which group holds each document).
-pub const DOC_CHUNK: u32 = 512;
+/// Documents per fragment folder (`frag/<hash of the chunk>/<doc>.json`).
+pub const FRAG_CHUNK: u32 = 512;
 /// Documents per `facetdocs/` chunk.
 pub const FACET_CHUNK: u32 = 8192;
 /// A document's fragment keeps at most this many bytes of section text; excerpts of a longer
@@ -454,75 +452,51 @@ impl Facets {
 /// What the sink receives: (path under the output root, bytes).
 pub type Sink<'a, E> = dyn FnMut(&str, Vec<u8>) -> Result<(), E> + Send + 'a;
 
-/// Fragment groups and the `docs/` chunks that name them, emitted as documents arrive.
+/// Fragments, one file per document, emitted a chunk of `FRAG_CHUNK` documents at a time
+/// under a folder named by the chunk's content hash: `frag/<hash>/<doc>.json`. The manifest
+/// lists the chunks' hashes, so a document's fragment is found with no lookup in between.
 #[derive(Default)]
-struct Packer {
-    group: Vec<u8>,
-    group_first: u32,
-    group_docs: u32,
-    /// Groups of the current chunk: (documents, hash).
-    chunk_groups: Vec<(u32, u64)>,
-    chunk_first: u32,
-    chunks: Vec<String>,
+struct Fragments {
+    chunk: Vec<Vec<u8>>,
+    first: u32,
+    hashes: Vec<String>,
     files: usize,
     bytes: u64,
 }
 
-impl Packer {
+impl Fragments {
     fn push<E>(&mut self, doc: u32, fragment: &[u8], sink: &mut Sink<'_, E>) -> Result<(), E> {
-        if doc.is_multiple_of(DOC_CHUNK) && doc > 0 {
-            self.flush_group(sink)?;
-            self.flush_chunk(sink)?;
+        if doc.is_multiple_of(FRAG_CHUNK) && doc > 0 {
+            self.flush(sink)?;
         }
-        if self.group_docs > 0 && self.group.len() + fragment.len() > GROUP_BYTES {
-            self.flush_group(sink)?;
-        }
-        if self.group_docs == 0 {
-            self.group_first = doc;
-            self.group.clear();
-            self.group
-                .extend_from_slice(format!("{{\"f\":{doc},\"d\":[").as_bytes());
-        } else {
-            self.group.push(b',');
-        }
-        self.group.extend_from_slice(fragment);
-        self.group_docs += 1;
+        // `{"n":<doc>,` + the rest: the client checks it got the document it asked for.
+        let mut bytes = Vec::with_capacity(fragment.len() + 16);
+        bytes.extend_from_slice(format!("{{\"n\":{doc},").as_bytes());
+        bytes.extend_from_slice(fragment.get(1..).unwrap_or_default());
+        self.chunk.push(bytes);
         Ok(())
     }
 
-    fn flush_group<E>(&mut self, sink: &mut Sink<'_, E>) -> Result<(), E> {
-        if self.group_docs == 0 {
+    fn flush<E>(&mut self, sink: &mut Sink<'_, E>) -> Result<(), E> {
+        if self.chunk.is_empty() {
             return Ok(());
         }
-        self.group.extend_from_slice(b"]}");
-        let bytes = std::mem::take(&mut self.group);
-        let hash = format::content_hash(&bytes);
-        self.chunk_groups.push((self.group_docs, hash));
-        self.group_docs = 0;
-        self.files += 1;
-        self.bytes += bytes.len() as u64;
-        sink(
-            &format!("{INDEX_DIR}/{}", format::hashed_name("frag", hash, "json")),
-            bytes,
-        )
-    }
-
-    fn flush_chunk<E>(&mut self, sink: &mut Sink<'_, E>) -> Result<(), E> {
-        let mut out = format::start_file(DOCS_MAGIC);
-        put_varint(&mut out, u64::from(self.chunk_first));
-        put_varint(&mut out, self.chunk_groups.len() as u64);
-        for &(docs, hash) in &self.chunk_groups {
-            put_varint(&mut out, u64::from(docs));
-            out.extend_from_slice(&hash.to_le_bytes());
+        let mut hash = self.chunk.len() as u64;
+        for f in &self.chunk {
+            hash = (hash ^ format::content_hash(f))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .rotate_left(31);
         }
-        format::finish_file(&mut out);
-        let name = format::hashed_name("docs", format::content_hash(&out), "bin");
-        self.chunks.push(name.clone());
-        self.chunk_groups.clear();
-        self.chunk_first += DOC_CHUNK;
-        self.files += 1;
-        self.bytes += out.len() as u64;
-        sink(&format!("{INDEX_DIR}/{name}"), out)
+        let folder = format!("{hash:016x}");
+        for (i, f) in std::mem::take(&mut self.chunk).into_iter().enumerate() {
+            self.files += 1;
+            self.bytes += f.len() as u64;
+            let doc = self.first as usize + i;
+            sink(&format!("{INDEX_DIR}/frag/{folder}/{doc}.json"), f)?;
+        }
+        self.hashes.push(folder);
+        self.first += FRAG_CHUNK;
+        Ok(())
     }
 }
 
@@ -533,7 +507,7 @@ pub struct Inverted {
     doc_len: Vec<u32>,
     doc_combo: Vec<u32>,
     facets: Facets,
-    packer: Packer,
+    fragments: Fragments,
     /// Per stem: the document it was last counted for (+1) and where, during `add_doc`.
     stamp: Vec<u32>,
     slot: Vec<u32>,
@@ -550,7 +524,7 @@ impl Inverted {
             doc_len: Vec::new(),
             doc_combo: Vec::new(),
             facets: Facets::new(&options.facets),
-            packer: Packer::default(),
+            fragments: Fragments::default(),
             stamp: Vec::new(),
             slot: Vec::new(),
             scratch: Vec::new(),
@@ -606,7 +580,7 @@ impl Inverted {
         self.doc_len.push(length);
         let combo = self.facets.combo(facets);
         self.doc_combo.push(combo);
-        self.packer.push(doc, fragment, sink)
+        self.fragments.push(doc, fragment, sink)
     }
 
     /// Step 3: writes everything that is left and the manifest.
@@ -618,14 +592,11 @@ impl Inverted {
         sink: &mut Sink<'_, E>,
     ) -> Result<IndexStats, E> {
         let documents = self.doc_len.len();
-        self.packer.flush_group(sink)?;
-        if documents > 0 {
-            self.packer.flush_chunk(sink)?;
-        }
+        self.fragments.flush(sink)?;
         let mut out = Emitter {
             sink,
-            files: self.packer.files,
-            bytes: self.packer.bytes,
+            files: self.fragments.files,
+            bytes: self.fragments.bytes,
         };
 
         // Postings, stem by stem in sorted order.
@@ -810,8 +781,8 @@ impl Inverted {
             stemmed,
             impact_max: IMPACT_MAX,
             dict: shards,
-            doc_chunk: DOC_CHUNK,
-            docs: &self.packer.chunks,
+            frag_chunk: FRAG_CHUNK,
+            frags: &self.fragments.hashes,
             facets: facets_name,
             facet_chunk: FACET_CHUNK,
             facet_docs: facet_chunks,
@@ -907,8 +878,9 @@ struct Manifest<'a> {
     impact_max: f32,
     /// [first word, file] per dictionary shard, in order.
     dict: Vec<(String, String)>,
-    doc_chunk: u32,
-    docs: &'a [String],
+    frag_chunk: u32,
+    /// Per chunk of `frag_chunk` documents, the folder of their fragments.
+    frags: &'a [String],
     facets: String,
     facet_chunk: u32,
     facet_docs: Vec<String>,

@@ -7,8 +7,8 @@
 //!   its stem's row (document frequency, where its postings are) and the word's own frequency;
 //! - `post/*.bin`: per stem, its surface forms and its (document, impact) postings, packed in
 //!   files of ~16 KB (a long list is split into files of at most ~48 KB);
-//! - `docs/*.bin`: per 512 documents, which fragment group holds each;
-//! - `frag/*.json`: documents (title, url, kind, date, id, severity, sections) in small groups;
+//! - `frag/<hash>/<doc>.json`: each document (title, url, kind, date, id, severity, sections),
+//!   512 documents to a folder named by the hash of their fragments;
 //! - `facets/*.json` and `facetdocs/*.bin`: facet values and each document's combination of them.
 //!
 //! Words: `tokenize` (UAX #29, ids whole and by parts). Impacts: a BM25 term weight with title

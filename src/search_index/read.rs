@@ -7,9 +7,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::format::{
-    DICT_MAGIC, DOCS_MAGIC, DecodeError, FACET_DOCS_MAGIC, POSTINGS_MAGIC, Reader,
-};
+use super::format::{DICT_MAGIC, DecodeError, FACET_DOCS_MAGIC, POSTINGS_MAGIC, Reader};
 use super::tokenize::{MAX_TERM_CHARS, Scratch, TermKind, terms};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -20,8 +18,8 @@ pub struct Manifest {
     pub stemmed: bool,
     pub impact_max: f32,
     pub dict: Vec<(String, String)>,
-    pub doc_chunk: u32,
-    pub docs: Vec<String>,
+    pub frag_chunk: u32,
+    pub frags: Vec<String>,
     pub facets: String,
     pub facet_chunk: u32,
     pub facet_docs: Vec<String>,
@@ -145,19 +143,6 @@ pub fn decode_postings(
     Ok(out)
 }
 
-/// A document chunk: for documents from `first`, the fragment groups as (documents, file).
-pub fn decode_docs(bytes: &[u8]) -> Result<(u64, Vec<(u64, String)>), DecodeError> {
-    let mut r = Reader::open(bytes, DOCS_MAGIC)?;
-    let first = r.varint()?;
-    let n = r.usize()?;
-    let mut groups = Vec::with_capacity(n.min(4096));
-    for _ in 0..n {
-        let docs = r.varint()?;
-        groups.push((docs, name(r.hash()?, "frag", "json")));
-    }
-    Ok((first, groups))
-}
-
 /// A facet chunk: (first document, combination id of each document).
 pub fn decode_facet_docs(bytes: &[u8]) -> Result<(u64, Vec<u64>), DecodeError> {
     let mut r = Reader::open(bytes, FACET_DOCS_MAGIC)?;
@@ -244,34 +229,31 @@ impl IndexReader {
         decode_postings(&entry.segments, &|n| self.file(n))
     }
 
-    /// A document's fragment (JSON), through its `docs/` chunk and its group.
+    /// A document's fragment (JSON): `frag/<its chunk's folder>/<doc>.json`.
     pub fn fragment(&self, doc: u32) -> Result<serde_json::Value, DecodeError> {
-        let chunk = (doc / self.manifest.doc_chunk) as usize;
         let name = self
-            .manifest
-            .docs
-            .get(chunk)
-            .ok_or_else(|| err("no chunk"))?;
-        let (first, groups) = decode_docs(&self.file(name).ok_or_else(|| err("missing"))?)?;
-        let mut at = first;
-        for (n, group) in groups {
-            if u64::from(doc) < at + n {
-                let bytes = self.file(&group).ok_or_else(|| err("missing group"))?;
-                let v: serde_json::Value =
-                    serde_json::from_slice(&bytes).map_err(|e| DecodeError(e.to_string()))?;
-                if v["f"].as_u64() != Some(at) {
-                    return Err(err("group starts elsewhere"));
-                }
-                let offset = (u64::from(doc) - at) as usize;
-                return Ok(v["d"][offset].clone());
-            }
-            at += n;
+            .fragment_name(doc)
+            .ok_or_else(|| err("no such document"))?;
+        let bytes = self.file(&name).ok_or_else(|| err("missing fragment"))?;
+        let v: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| DecodeError(e.to_string()))?;
+        if v["n"].as_u64() != Some(u64::from(doc)) {
+            return Err(err("fragment of another document"));
         }
-        Err(err("document not in its chunk"))
+        Ok(v)
+    }
+
+    pub fn fragment_name(&self, doc: u32) -> Option<String> {
+        let folder = self
+            .manifest
+            .frags
+            .get((doc / self.manifest.frag_chunk) as usize)?;
+        Some(format!("frag/{folder}/{doc}.json"))
     }
 
     /// The reference ranking: every query word required (looked up whole, else by its parts),
-    /// the last one also as a prefix (up to 5 most frequent words), scores summed as
+    /// the last one also as a prefix (up to 5 most frequent words, or 3 more frequent than the
+    /// word itself when it is in the dictionary), scores summed as
     /// idf x impact, the document whose id is the whole query first. Returns documents, best first.
     pub fn search(&self, query: &str) -> Result<Vec<u32>, DecodeError> {
         let n = self.manifest.documents as f32;
@@ -281,7 +263,13 @@ impl IndexReader {
             let last = k + 1 == tokens.len() && !query.ends_with(' ');
             let mut entries: Vec<Entry> = self.lookup(token)?.into_iter().collect();
             if last {
-                for e in self.prefix(token, 5)? {
+                // A word in the dictionary widens only to its more frequent continuations.
+                let (floor, limit) = entries.first().map_or((0, 5), |e| (e.freq, 3));
+                let wider = self
+                    .prefix(token, 64)?
+                    .into_iter()
+                    .filter(|e| e.freq > floor);
+                for e in wider.take(limit) {
                     if !entries.iter().any(|x| x.segments == e.segments) {
                         entries.push(e);
                     }

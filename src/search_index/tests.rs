@@ -141,8 +141,15 @@ fn the_format_round_trips() {
     // Content-hashed names under search-index/, the manifest last and unhashed.
     assert_eq!(files.last().map(|f| f.0.as_str()), Some(MANIFEST));
     for (path, _) in &files[..files.len() - 1] {
-        let name = path.rsplit('/').next().unwrap();
-        assert_eq!(name.split('.').next().unwrap().len(), 16, "{path}");
+        // The hash: of the file, or of the fragments' folder.
+        let mut names = path.rsplit('/');
+        let (name, folder) = (names.next().unwrap(), names.next().unwrap());
+        let hash = if folder.len() == 16 {
+            folder
+        } else {
+            name.split('.').next().unwrap()
+        };
+        assert_eq!(hash.len(), 16, "{path}");
         assert!(path.starts_with("search-index/"), "{path}");
     }
     let r = IndexReader::new(&files).unwrap();
@@ -238,7 +245,7 @@ fn large_archives_split_chunks_groups_and_long_postings() {
         assert!(bytes.len() <= 50 * 1024, "{path} is {} bytes", bytes.len());
     }
     let r = IndexReader::new(&files).unwrap();
-    assert_eq!(r.manifest.docs.len(), n.div_ceil(512));
+    assert_eq!(r.manifest.frags.len(), n.div_ceil(512));
     let common = r.lookup("common").unwrap().unwrap();
     assert!(common.segments.len() > 1, "{:?}", common.segments);
     let p = r.postings(&common).unwrap();
@@ -268,7 +275,6 @@ fn the_live_index_matches_a_build_and_follows_edits() {
         let m: read::Manifest = serde_json::from_slice(&manifest).unwrap();
         let mut files = vec![(MANIFEST.to_string(), manifest.to_vec())];
         let mut names: Vec<String> = m.dict.iter().map(|d| d.1.clone()).collect();
-        names.extend(m.docs.clone());
         names.push(m.facets.clone());
         names.extend(m.facet_docs.clone());
         for n in names {
@@ -315,9 +321,13 @@ fn built_names(live: &LiveIndex, known: &[(String, Vec<u8>)]) -> Vec<(String, Ve
                     extra.push(file);
                 }
             }
-        } else if path.contains("/docs/") {
-            for (_, group) in read::decode_docs(bytes).unwrap().1 {
-                extra.push(group);
+        } else if path == MANIFEST {
+            let m: read::Manifest = serde_json::from_slice(bytes).unwrap();
+            for (k, folder) in m.frags.iter().enumerate() {
+                let first = k as u32 * m.frag_chunk;
+                for doc in first..(first + m.frag_chunk).min(m.documents as u32) {
+                    extra.push(format!("frag/{folder}/{doc}.json"));
+                }
             }
         }
     }

@@ -9,6 +9,7 @@
   var ROOT = base + "/search-index/";
   var FETCH_TIMEOUT_MS = 10000;
   var PREFIX_EXPANSIONS = 5;
+  var PREFIX_EXPANSIONS_OF_WORD = 3;
   var MAX_TERM_CHARS = 64;
   var PAGE_FIRST = 10;
   var PAGE_MAX = 50;
@@ -216,13 +217,6 @@
     return { words: words, freq: freq, row: row, rows: rows };
   }
 
-  function decodeDocs(buf) {
-    var r = new Reader(buf, "OBC1");
-    var first = r.varint(), n = r.varint(), groups = [];
-    for (var i = 0; i < n; i++) { var docs = r.varint(); groups.push({ first: first, docs: docs, file: "frag/" + r.hash() + ".json" }); first += docs; }
-    return groups;
-  }
-
   function decodeFacetDocs(buf) {
     var r = new Reader(buf, "OBF1");
     var first = r.varint(), n = r.varint(), combos = new Uint32Array(n);
@@ -256,7 +250,7 @@
   function manifest() {
     if (!manifestP) {
       manifestP = fetchFile("manifest.json", "json").then(function (m) {
-        if (!m || m.version !== 1 || !Array.isArray(m.dict) || !Array.isArray(m.docs) || typeof m.documents !== "number") {
+        if (!m || m.version !== 1 || !Array.isArray(m.dict) || !Array.isArray(m.frags) || !(m.frag_chunk > 0) || typeof m.documents !== "number") {
           throw new Unavailable("search-index/manifest.json is not an index this page understands");
         }
         return m;
@@ -300,6 +294,9 @@
         : Promise.resolve();
       return more.then(function () {
         found.sort(function (a, b) { return b.freq - a.freq; });
+        // A word that is in the dictionary is only widened to its more frequent continuations
+        // (`fail` -> `failover`, not `the` -> `then`, `there`, ...).
+        if (out.length) found = found.filter(function (e) { return e.freq > out[0].freq; }).slice(0, PREFIX_EXPANSIONS_OF_WORD);
         return out.concat(found.slice(0, PREFIX_EXPANSIONS));
       });
     });
@@ -327,24 +324,13 @@
     return p;
   }
 
+  // A document's fragment: frag/<folder of its chunk>/<doc>.json.
   function fragment(m, doc) {
-    var chunk = Math.floor(doc / m.doc_chunk);
-    if (chunk >= m.docs.length) return Promise.reject(new Unavailable("document " + doc + " has no chunk"));
-    return load(m.docs[chunk], "bin", decodeDocs).then(function (groups) {
-      for (var i = 0; i < groups.length; i++) {
-        var g = groups[i];
-        if (doc < g.first + g.docs) {
-          return load(g.file, "json", function (json) {
-            if (!json || json.f !== g.first || !Array.isArray(json.d) || json.d.length !== g.docs) throw new Error("group does not match its chunk");
-            return json;
-          }).then(function (json) {
-            var f = json.d[doc - g.first];
-            if (!f || typeof f.u !== "string" || !Array.isArray(f.x)) throw new Unavailable("fragment of document " + doc + " is malformed");
-            return f;
-          });
-        }
-      }
-      throw new Unavailable("document " + doc + " is not in its chunk");
+    var folder = m.frags[Math.floor(doc / m.frag_chunk)];
+    if (typeof folder !== "string" || !/^[0-9a-f]{16}$/.test(folder)) return Promise.reject(new Unavailable("document " + doc + " has no fragment"));
+    return load("frag/" + folder + "/" + doc + ".json", "json", function (f) {
+      if (!f || f.n !== doc || typeof f.u !== "string" || !Array.isArray(f.x)) throw new Error("not the fragment of document " + doc);
+      return f;
     });
   }
 
