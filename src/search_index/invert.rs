@@ -108,6 +108,7 @@ struct ThreadVocab {
     generation: u64,
     id: u64,
     ids: FxHashMap<Box<str>, u32>,
+    short_ids: FxHashMap<u64, u32>,
     next: u32,
     exported: u32,
     new_words: Vec<(Box<str>, Option<Box<str>>)>,
@@ -164,7 +165,18 @@ pub fn prepare_batch(
 impl ThreadVocab {
     #[inline]
     fn id(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.ids.get(word) {
+        // Most words fit in 8 bytes: they are their own key, hashed with one multiply and
+        // compared as integers (no zero byte occurs in a word, so the padding is unambiguous).
+        let short = (word.len() <= 8).then(|| {
+            let mut key = [0u8; 8];
+            key[..word.len()].copy_from_slice(word.as_bytes());
+            u64::from_le_bytes(key)
+        });
+        let found = match short {
+            Some(key) => self.short_ids.get(&key),
+            None => self.ids.get(word),
+        };
+        if let Some(&id) = found {
             return id;
         }
         let stem = match self.stemmer.map(|s| s.stem(word)) {
@@ -174,30 +186,17 @@ impl ThreadVocab {
         let id = self.next;
         self.next += 1;
         let word: Box<str> = word.into();
-        self.new_words.push((word.clone(), stem));
-        self.ids.insert(word, id);
+        match short {
+            Some(key) => {
+                self.short_ids.insert(key, id);
+            }
+            None => {
+                self.ids.insert(word.clone(), id);
+            }
+        }
+        self.new_words.push((word, stem));
         id
     }
-}
-
-/// Fragment of one document as the client reads it (short keys: it is most of the bytes).
-#[derive(Serialize)]
-struct Fragment<'a> {
-    u: &'a str,
-    t: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    k: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    d: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    i: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    s: Option<&'a str>,
-    /// Sections: [heading, anchor, text].
-    x: Vec<(&'a str, &'a str, &'a str)>,
-    /// Set when the text was cut at `FRAGMENT_TEXT_BYTES`.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    c: bool,
 }
 
 fn prepare_doc(
@@ -302,18 +301,98 @@ fn fragment_json(doc: &SearchDoc) -> Vec<u8> {
             sections.push((s.heading.as_str(), s.anchor.as_str(), kept));
         }
     }
-    let fragment = Fragment {
-        u: &doc.url,
-        t: &doc.title,
-        k: &doc.kind,
-        d: doc.date.as_deref(),
-        i: doc.id.as_deref(),
-        s: doc.severity.as_deref(),
-        x: sections,
-        c: cut,
-    };
-    // Serializing plain strings cannot fail.
-    serde_json::to_vec(&fragment).unwrap_or_default()
+    // The fragment as the client reads it, with short keys (it is most of the index's bytes):
+    // url, title, kind, date, id, severity, sections as [heading, anchor, text], cut.
+    let mut out = Vec::with_capacity(
+        64 + doc.url.len()
+            + doc.title.len()
+            + FRAGMENT_TEXT_BYTES.min(
+                sections
+                    .iter()
+                    .map(|s| s.2.len() + s.0.len() + s.1.len() + 12)
+                    .sum(),
+            ),
+    );
+    out.extend_from_slice(b"{\"u\":");
+    push_json_str(&mut out, &doc.url);
+    out.extend_from_slice(b",\"t\":");
+    push_json_str(&mut out, &doc.title);
+    let optional = [
+        ("k", (!doc.kind.is_empty()).then_some(doc.kind.as_str())),
+        ("d", doc.date.as_deref()),
+        ("i", doc.id.as_deref()),
+        ("s", doc.severity.as_deref()),
+    ];
+    for (key, value) in optional {
+        if let Some(v) = value {
+            out.extend_from_slice(format!(",\"{key}\":").as_bytes());
+            push_json_str(&mut out, v);
+        }
+    }
+    out.extend_from_slice(b",\"x\":[");
+    for (n, (heading, anchor, text)) in sections.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        push_json_str(&mut out, heading);
+        out.push(b',');
+        push_json_str(&mut out, anchor);
+        out.push(b',');
+        push_json_str(&mut out, text);
+        out.push(b']');
+    }
+    out.push(b']');
+    if cut {
+        out.extend_from_slice(b",\"c\":true");
+    }
+    out.push(b'}');
+    out
+}
+
+/// Whether a JSON string needs escapes: checked 32 bytes at a time without early exits inside a
+/// block, which the compiler turns into vector instructions.
+fn needs_escape(bytes: &[u8]) -> bool {
+    let special = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        if block.iter().fold(false, |m, &b| m | special(b)) {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&b| special(b))
+}
+
+/// Appends `s` as a JSON string. Text rarely needs escaping: it is checked first, then copied
+/// whole.
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    if !needs_escape(bytes) {
+        out.extend_from_slice(bytes);
+    } else {
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escaped: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0..=0x1f => b"",
+                _ => continue,
+            };
+            out.extend_from_slice(&bytes[start..i]);
+            if escaped.is_empty() {
+                out.extend_from_slice(format!("\\u{b:04x}").as_bytes());
+            } else {
+                out.extend_from_slice(escaped);
+            }
+            start = i + 1;
+        }
+        out.extend_from_slice(&bytes[start..]);
+    }
+    out.push(b'"');
 }
 
 /// Every surface term and stem seen, interned.

@@ -161,6 +161,14 @@ fn the_format_round_trips() {
         assert_eq!(f["t"], d.title.as_str());
         assert_eq!(f["x"][0][2], d.sections[0].text.trim());
     }
+    // Text that needs escaping survives the fragment's JSON.
+    let tricky = "a \"quoted\" \\ back\nslash\t\u{1} 数据 \u{2028}";
+    let mut odd = doc("/odd/", tricky, tricky);
+    odd.sections[0].heading = tricky.into();
+    let f = reader(vec![odd]).fragment(0).unwrap();
+    assert_eq!(f["t"], tricky);
+    assert_eq!(f["x"][0][0], tricky);
+    assert_eq!(f["x"][0][2], tricky.trim());
     let f = r.fragment(0).unwrap();
     assert_eq!(f["i"], "INC-2026-004");
     assert_eq!(f["s"], "sev1");

@@ -115,15 +115,33 @@ pub fn words(text: &str, mut f: impl FnMut(usize, usize)) {
     }
 }
 
+/// Per byte: 1 letter, 2 digit, 3 underscore, 0 anything else; plus the `LOWER_ALNUM` bit for
+/// `a-z0-9`.
+const LOWER_ALNUM: u8 = 8;
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() {
+            1 | LOWER_ALNUM
+        } else if c.is_ascii_uppercase() {
+            1
+        } else if c.is_ascii_digit() {
+            2 | LOWER_ALNUM
+        } else if c == b'_' {
+            3
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 #[inline]
 fn ascii_class(b: u8) -> u8 {
-    // 1 letter, 2 digit, 3 underscore, 0 anything else.
-    match b {
-        b'a'..=b'z' | b'A'..=b'Z' => 1,
-        b'0'..=b'9' => 2,
-        b'_' => 3,
-        _ => 0,
-    }
+    ASCII_CLASS[b as usize] & 7
 }
 
 /// UAX #29 word boundaries for ASCII (rules WB5-WB13b): letters, digits and `_` run together;
@@ -173,12 +191,12 @@ pub fn terms(text: &str, scratch: &mut Scratch, mut emit: impl FnMut(&str, TermK
     let mut chain_end = 0;
     let mut chain_words = 0;
     words(text, |start, end| {
-        let joined = chain_words > 0
-            && start == chain_end + text[chain_end..].chars().next().map_or(0, char::len_utf8)
-            && text[chain_end..start]
-                .chars()
-                .next()
-                .is_some_and(is_compound_joiner);
+        // Joined to the previous word through exactly one compound joiner?
+        let joined = chain_words > 0 && start > chain_end && {
+            let gap = &text[chain_end..start];
+            let mut chars = gap.chars();
+            chars.next().is_some_and(is_compound_joiner) && chars.next().is_none()
+        };
         if joined {
             chain_words += 1;
             chain_end = end;
@@ -196,6 +214,16 @@ pub fn terms(text: &str, scratch: &mut Scratch, mut emit: impl FnMut(&str, TermK
             chain_words = 1;
         }
         let word = &text[start..end];
+        // The common case: an ASCII word of lowercase letters and digits is its own term.
+        let bytes = word.as_bytes();
+        if bytes.len() <= MAX_TERM_CHARS
+            && bytes
+                .iter()
+                .all(|&b| ASCII_CLASS[b as usize] & LOWER_ALNUM != 0)
+        {
+            emit(word, TermKind::Word);
+            return;
+        }
         lower_into(word, &mut scratch.buf);
         if scratch.buf.is_empty() {
             return;
