@@ -1,7 +1,7 @@
 //! Throwaway wiring for phase A of the own search index (not the build's code path yet): reads a
 //! site with `validate_site`, maps its documents to `SearchDoc`s and writes the index.
 //!
-//!     cargo run --release --example search_index -- ROOT OUT [--dry] [--query WORDS]...
+//!     cargo run --release --example search_index -- ROOT OUT [--dry|--no-index] [--query WORDS]...
 //!
 //! Prints the time and CPU of each step and the index's size; `OUT/search-index/` can be dropped
 //! into a site built with `opsbook build --no-search` to try it in a browser.
@@ -45,6 +45,12 @@ fn main() {
     let out = PathBuf::from(out);
     // --dry: index without writing (the indexing's own cost).
     let dry = args.iter().any(|a| a == "--dry");
+    // --no-index: stop after reading the site (its memory without the index's).
+    if args.iter().any(|a| a == "--no-index") {
+        let v = opsbook::validate_site(&BuildOptions::new(root), &mut ParseCache::off());
+        eprintln!("validated: {}", v.map_or(0, |v| v.site.records.len()));
+        return;
+    }
 
     let started = Instant::now();
     let validated = opsbook::validate_site(&BuildOptions::new(root), &mut ParseCache::off())

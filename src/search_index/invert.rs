@@ -14,6 +14,7 @@
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::format::{
@@ -688,13 +689,13 @@ impl Inverted {
         let mut order: Vec<u32> = (0..nstems as u32)
             .filter(|&s| self.lists[s as usize].count > 0)
             .collect();
-        order.sort_unstable_by(|&a, &b| vocab.stems[a as usize].cmp(&vocab.stems[b as usize]));
+        order.par_sort_unstable_by(|&a, &b| vocab.stems[a as usize].cmp(&vocab.stems[b as usize]));
         // Surface forms of each stem, most frequent first.
         let mut forms: Vec<(u32, u32)> = (0..self.surface_df.len() as u32)
             .filter(|&w| self.surface_df[w as usize] > 0)
             .map(|w| (vocab.stem_of[w as usize], w))
             .collect();
-        forms.sort_unstable_by(|a, b| {
+        forms.par_sort_unstable_by(|a, b| {
             a.0.cmp(&b.0)
                 .then(self.surface_df[b.1 as usize].cmp(&self.surface_df[a.1 as usize]))
                 .then(vocab.surfaces[a.1 as usize].cmp(&vocab.surfaces[b.1 as usize]))
@@ -713,94 +714,50 @@ impl Inverted {
         let mut segments: Vec<(u32, u32, u32)> = Vec::with_capacity(order.len() + 64);
         let mut file_hashes: Vec<u64> = Vec::new();
         let mut pack = format::start_file(POSTINGS_MAGIC);
-        const MAX_FORMS: usize = 32;
-        let mut record = Vec::new();
-        let mut chunks: Vec<Vec<u8>> = Vec::new();
-        for &stem in &order {
-            let s = stem as usize;
-            let list = std::mem::take(&mut self.lists[s]);
-            // Surface forms.
-            record.clear();
-            let f = &forms[forms_start[s] as usize..forms_start[s + 1] as usize];
-            let f = &f[..f.len().min(MAX_FORMS)];
-            put_varint(&mut record, f.len() as u64);
-            for &(_, w) in f {
-                put_str(&mut record, &vocab.surfaces[w as usize]);
-            }
-            // Postings with impacts, cut into chunks of at most POSTINGS_MAX_BYTES.
-            chunks.clear();
-            let mut chunk = Vec::new();
-            let mut chunk_count = 0u64;
-            let mut prev = 0u32;
-            let mut r = format::Reader::at(&list.bytes, 0);
-            let mut doc = 0u32;
-            let budget_first = POSTINGS_MAX_BYTES.saturating_sub(record.len() + 16);
-            let mut pair = Vec::with_capacity(8);
-            for _ in 0..list.count {
-                // Our own encoding, just written: it decodes.
-                let delta = r.varint().unwrap_or(0) as u32;
-                let stats = r.varint().unwrap_or(0) as u32;
-                doc += delta;
-                let imp = impact(stats, self.doc_len[doc as usize], avg);
-                let exact = u64::from(stats & EXACT_ID != 0);
-                pair.clear();
-                put_varint(&mut pair, (u64::from(doc - prev) << 1) | exact);
-                pair.push(imp);
-                let budget = if chunks.is_empty() {
-                    budget_first
-                } else {
-                    POSTINGS_MAX_BYTES - 16
-                };
-                if chunk_count > 0 && chunk.len() + pair.len() > budget {
-                    let mut done = Vec::with_capacity(chunk.len() + 5);
-                    put_varint(&mut done, chunk_count);
-                    done.extend_from_slice(&chunk);
-                    chunks.push(done);
-                    chunk.clear();
-                    chunk_count = 0;
-                    // A new chunk starts from document 0 again.
-                    pair.clear();
-                    put_varint(&mut pair, (u64::from(doc) << 1) | exact);
-                    pair.push(imp);
-                }
-                chunk.extend_from_slice(&pair);
-                chunk_count += 1;
-                prev = doc;
-            }
-            let mut done = Vec::with_capacity(chunk.len() + 5);
-            put_varint(&mut done, chunk_count);
-            done.extend_from_slice(&chunk);
-            chunks.push(done);
-
-            seg_start[s] = segments.len() as u32;
-            if chunks.len() == 1 && record.len() + chunks[0].len() <= POSTINGS_MAX_BYTES {
-                let size = record.len() + chunks[0].len();
-                if pack.len() > 8 && pack.len() + size > POSTINGS_PACK_BYTES {
-                    flush_pack(&mut pack, &mut file_hashes, &mut out)?;
-                }
-                let offset = pack.len() as u32;
-                pack.extend_from_slice(&record);
-                pack.extend_from_slice(&chunks[0]);
-                segments.push((file_hashes.len() as u32, offset, size as u32));
-                if pack.len() >= POSTINGS_PACK_BYTES {
-                    flush_pack(&mut pack, &mut file_hashes, &mut out)?;
-                }
-            } else {
-                // A long list: each chunk in a file of its own (the first with the forms).
-                if pack.len() > 8 {
-                    flush_pack(&mut pack, &mut file_hashes, &mut out)?;
-                }
-                for (i, c) in chunks.iter().enumerate() {
-                    if i == 0 {
-                        pack.extend_from_slice(&record);
+        // Stems are encoded on every core a block at a time, then packed in order.
+        const BLOCK: usize = 4096;
+        for block in order.chunks(BLOCK) {
+            let encoded: Vec<(Vec<u8>, Vec<Vec<u8>>)> = block
+                .par_iter()
+                .map(|&stem| {
+                    let s = stem as usize;
+                    let forms = &forms[forms_start[s] as usize..forms_start[s + 1] as usize];
+                    encode_stem(&self.lists[s], forms, vocab, &self.doc_len, avg)
+                })
+                .collect();
+            for (&stem, (record, chunks)) in block.iter().zip(encoded) {
+                let s = stem as usize;
+                self.lists[s] = RawList::default();
+                seg_start[s] = segments.len() as u32;
+                if chunks.len() == 1 && record.len() + chunks[0].len() <= POSTINGS_MAX_BYTES {
+                    let size = record.len() + chunks[0].len();
+                    if pack.len() > 8 && pack.len() + size > POSTINGS_PACK_BYTES {
+                        flush_pack(&mut pack, &mut file_hashes, &mut out)?;
                     }
-                    pack.extend_from_slice(c);
-                    let size = pack.len() - 8;
-                    segments.push((file_hashes.len() as u32, 8, size as u32));
-                    flush_pack(&mut pack, &mut file_hashes, &mut out)?;
+                    let offset = pack.len() as u32;
+                    pack.extend_from_slice(&record);
+                    pack.extend_from_slice(&chunks[0]);
+                    segments.push((file_hashes.len() as u32, offset, size as u32));
+                    if pack.len() >= POSTINGS_PACK_BYTES {
+                        flush_pack(&mut pack, &mut file_hashes, &mut out)?;
+                    }
+                } else {
+                    // A long list: each chunk in a file of its own (the first with the forms).
+                    if pack.len() > 8 {
+                        flush_pack(&mut pack, &mut file_hashes, &mut out)?;
+                    }
+                    for (i, c) in chunks.iter().enumerate() {
+                        if i == 0 {
+                            pack.extend_from_slice(&record);
+                        }
+                        pack.extend_from_slice(c);
+                        let size = pack.len() - 8;
+                        segments.push((file_hashes.len() as u32, 8, size as u32));
+                        flush_pack(&mut pack, &mut file_hashes, &mut out)?;
+                    }
                 }
+                seg_of[s] = (seg_start[s], segments.len() as u32 - seg_start[s]);
             }
-            seg_of[s] = (seg_start[s], segments.len() as u32 - seg_start[s]);
         }
         if pack.len() > 8 {
             flush_pack(&mut pack, &mut file_hashes, &mut out)?;
@@ -812,8 +769,9 @@ impl Inverted {
         let mut words: Vec<u32> = (0..self.surface_df.len() as u32)
             .filter(|&w| self.surface_df[w as usize] > 0)
             .collect();
-        words
-            .sort_unstable_by(|&a, &b| vocab.surfaces[a as usize].cmp(&vocab.surfaces[b as usize]));
+        words.par_sort_unstable_by(|&a, &b| {
+            vocab.surfaces[a as usize].cmp(&vocab.surfaces[b as usize])
+        });
         let mut shards: Vec<(String, String)> = Vec::new();
         let mut shard = DictShard::default();
         for &w in &words {
@@ -917,6 +875,69 @@ impl Inverted {
         };
         serde_json::to_vec(&table).unwrap_or_default()
     }
+}
+
+/// A stem's record: its surface forms (most frequent first, at most 32), then its postings with
+/// impacts as (count, pairs) chunks of at most `POSTINGS_MAX_BYTES`, each counted from doc 0.
+fn encode_stem(
+    list: &RawList,
+    forms: &[(u32, u32)],
+    vocab: &Vocab,
+    doc_len: &[u32],
+    avg: f32,
+) -> (Vec<u8>, Vec<Vec<u8>>) {
+    const MAX_FORMS: usize = 32;
+    let mut record = Vec::with_capacity(32);
+    let forms = &forms[..forms.len().min(MAX_FORMS)];
+    put_varint(&mut record, forms.len() as u64);
+    for &(_, w) in forms {
+        put_str(&mut record, &vocab.surfaces[w as usize]);
+    }
+    let mut chunks = Vec::new();
+    let mut chunk = Vec::with_capacity(list.bytes.len());
+    let mut chunk_count = 0u64;
+    let mut prev = 0u32;
+    let mut r = format::Reader::at(&list.bytes, 0);
+    let mut doc = 0u32;
+    let budget_first = POSTINGS_MAX_BYTES.saturating_sub(record.len() + 16);
+    let mut pair = Vec::with_capacity(8);
+    for _ in 0..list.count {
+        // Our own encoding, just written: it decodes.
+        let delta = r.varint().unwrap_or(0) as u32;
+        let stats = r.varint().unwrap_or(0) as u32;
+        doc += delta;
+        let length = doc_len.get(doc as usize).copied().unwrap_or(0);
+        let imp = impact(stats, length, avg);
+        let exact = u64::from(stats & EXACT_ID != 0);
+        pair.clear();
+        put_varint(&mut pair, (u64::from(doc - prev) << 1) | exact);
+        pair.push(imp);
+        let budget = if chunks.is_empty() {
+            budget_first
+        } else {
+            POSTINGS_MAX_BYTES - 16
+        };
+        if chunk_count > 0 && chunk.len() + pair.len() > budget {
+            let mut done = Vec::with_capacity(chunk.len() + 5);
+            put_varint(&mut done, chunk_count);
+            done.extend_from_slice(&chunk);
+            chunks.push(done);
+            chunk.clear();
+            chunk_count = 0;
+            // A new chunk starts from document 0 again.
+            pair.clear();
+            put_varint(&mut pair, (u64::from(doc) << 1) | exact);
+            pair.push(imp);
+        }
+        chunk.extend_from_slice(&pair);
+        chunk_count += 1;
+        prev = doc;
+    }
+    let mut done = Vec::with_capacity(chunk.len() + 5);
+    put_varint(&mut done, chunk_count);
+    done.extend_from_slice(&chunk);
+    chunks.push(done);
+    (record, chunks)
 }
 
 /// The sink, counting what passes through it.
