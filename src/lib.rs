@@ -35,6 +35,7 @@ pub mod render;
 pub mod scaffold;
 pub(crate) mod schema;
 pub mod search;
+pub mod search_index;
 pub mod serve;
 pub mod site;
 pub mod source;

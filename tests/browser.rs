@@ -74,7 +74,11 @@ fn node(script: &str, args: &[&str]) {
     eprint!("{stdout}");
 }
 
+/// Pagefind's index as `serve` builds it today. `search.js` now reads opsbook's own index
+/// (`search-index/`, tested in `tests/search_index_browser.rs`); this comes back once `serve`
+/// and `build` write it (phase B of the search work).
 #[test]
+#[ignore = "search.js reads search-index/, which serve writes only from phase B on"]
 fn search_finds_filters_restores_and_never_shows_drafts() {
     let _serial = one_at_a_time();
     if !tools_ready() {

@@ -1,0 +1,323 @@
+//! Reading an index back: the decoding `search.js` does in the browser, in Rust, with the same
+//! checks (magic, length, bounds). The tests decode what the builder wrote through it, and its
+//! `search` is a reference for the client's ranking: all words required, the last one as a
+//! prefix, BM25 impacts times idf, the document whose id is the query first.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::format::{DICT_MAGIC, DecodeError, FACET_DOCS_MAGIC, POSTINGS_MAGIC, Reader};
+use super::tokenize::{MAX_TERM_CHARS, Scratch, TermKind, terms};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Manifest {
+    pub version: u32,
+    pub documents: u64,
+    pub language: String,
+    pub stemmed: bool,
+    pub impact_max: f32,
+    pub dict: Vec<(String, String)>,
+    pub frag_chunk: u32,
+    pub frags: Vec<String>,
+    pub facets: String,
+    pub facet_chunk: u32,
+    pub facet_docs: Vec<String>,
+}
+
+/// A dictionary entry: a surface word, how many documents hold it, and where its stem's
+/// postings are, as (file name, offset, length) segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub word: String,
+    pub freq: u64,
+    pub segments: Vec<(String, usize, usize)>,
+}
+
+/// A decoded dictionary shard.
+#[derive(Debug, Clone)]
+pub struct Shard {
+    pub entries: Vec<Entry>,
+}
+
+/// A stem's postings: its surface forms and (document, impact, exact id) triples.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StemPostings {
+    pub forms: Vec<String>,
+    pub postings: Vec<(u32, u8, bool)>,
+}
+
+fn err(m: &str) -> DecodeError {
+    DecodeError(m.to_string())
+}
+
+fn name(hash: u64, kind: &str, ext: &str) -> String {
+    super::format::hashed_name(kind, hash, ext)
+}
+
+pub fn decode_shard(bytes: &[u8]) -> Result<Shard, DecodeError> {
+    let mut r = Reader::open(bytes, DICT_MAGIC)?;
+    let nfiles = r.usize()?;
+    let mut files = Vec::with_capacity(nfiles.min(1024));
+    for _ in 0..nfiles {
+        files.push(name(r.hash()?, "post", "bin"));
+    }
+    let nrows = r.usize()?;
+    let mut rows = Vec::with_capacity(nrows.min(65536));
+    for _ in 0..nrows {
+        let nseg = r.usize()?;
+        let mut segs = Vec::with_capacity(nseg.min(64));
+        for _ in 0..nseg {
+            let file = files
+                .get(r.usize()?)
+                .ok_or_else(|| err("file reference out of range"))?
+                .clone();
+            segs.push((file, r.usize()?, r.usize()?));
+        }
+        rows.push(segs);
+    }
+    let n = r.usize()?;
+    let mut entries = Vec::with_capacity(n.min(65536));
+    let mut prev: Vec<u8> = Vec::new();
+    for _ in 0..n {
+        let shared = r.usize()?;
+        let len = r.usize()?;
+        if shared > prev.len() {
+            return Err(err("shared prefix longer than the previous word"));
+        }
+        prev.truncate(shared);
+        prev.extend_from_slice(r.bytes(len)?);
+        let word = String::from_utf8(prev.clone()).map_err(|_| err("invalid UTF-8"))?;
+        let row = rows
+            .get(r.usize()?)
+            .ok_or_else(|| err("stem row out of range"))?;
+        let freq = r.varint()?;
+        entries.push(Entry {
+            word,
+            freq,
+            segments: row.clone(),
+        });
+    }
+    if !r.done() {
+        return Err(err("trailing bytes"));
+    }
+    Ok(Shard { entries })
+}
+
+/// Decodes one stem's postings from its segments, given each file's bytes.
+pub fn decode_postings(
+    segments: &[(String, usize, usize)],
+    file: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Result<StemPostings, DecodeError> {
+    let mut out = StemPostings {
+        forms: Vec::new(),
+        postings: Vec::new(),
+    };
+    for (i, (name, offset, len)) in segments.iter().enumerate() {
+        let bytes = file(name).ok_or_else(|| err("missing postings file"))?;
+        Reader::open(&bytes, POSTINGS_MAGIC)?;
+        let end = offset
+            .checked_add(*len)
+            .filter(|&e| e <= bytes.len())
+            .ok_or_else(|| err("segment past the end of its file"))?;
+        let mut r = Reader::at(&bytes[..end], *offset);
+        if i == 0 {
+            let n = r.usize()?;
+            for _ in 0..n {
+                out.forms.push(r.str()?.to_string());
+            }
+        }
+        let n = r.usize()?;
+        let mut doc = 0u64;
+        for _ in 0..n {
+            let v = r.varint()?;
+            doc += v >> 1;
+            let impact = r.u8()?;
+            let doc = u32::try_from(doc).map_err(|_| err("document number too large"))?;
+            out.postings.push((doc, impact, v & 1 == 1));
+        }
+        if r.pos != end {
+            return Err(err("segment length does not match its postings"));
+        }
+    }
+    Ok(out)
+}
+
+/// A facet chunk: (first document, combination id of each document).
+pub fn decode_facet_docs(bytes: &[u8]) -> Result<(u64, Vec<u64>), DecodeError> {
+    let mut r = Reader::open(bytes, FACET_DOCS_MAGIC)?;
+    let first = r.varint()?;
+    let n = r.usize()?;
+    let mut combos = Vec::with_capacity(n.min(1 << 16));
+    for _ in 0..n {
+        combos.push(r.varint()?);
+    }
+    Ok((first, combos))
+}
+
+/// An index read from its files (a map of path under `search-index/` to bytes).
+pub struct IndexReader {
+    pub manifest: Manifest,
+    files: HashMap<String, Vec<u8>>,
+}
+
+impl IndexReader {
+    /// From files as the builder emits them (paths under the output root).
+    pub fn new(files: &[(String, Vec<u8>)]) -> Result<IndexReader, DecodeError> {
+        let files: HashMap<String, Vec<u8>> = files
+            .iter()
+            .filter_map(|(p, b)| {
+                p.strip_prefix("search-index/")
+                    .map(|p| (p.to_string(), b.clone()))
+            })
+            .collect();
+        let manifest = files
+            .get("manifest.json")
+            .ok_or_else(|| err("no manifest"))?;
+        let manifest: Manifest =
+            serde_json::from_slice(manifest).map_err(|e| DecodeError(e.to_string()))?;
+        Ok(IndexReader { manifest, files })
+    }
+
+    pub fn file(&self, name: &str) -> Option<Vec<u8>> {
+        self.files.get(name).cloned()
+    }
+
+    /// The shard whose range holds `word`.
+    fn shard_for(&self, word: &str) -> Option<usize> {
+        let i = self
+            .manifest
+            .dict
+            .partition_point(|(first, _)| first.as_str() <= word);
+        i.checked_sub(1)
+    }
+
+    pub fn shard(&self, i: usize) -> Result<Shard, DecodeError> {
+        let (_, name) = self
+            .manifest
+            .dict
+            .get(i)
+            .ok_or_else(|| err("no such shard"))?;
+        decode_shard(&self.file(name).ok_or_else(|| err("missing shard"))?)
+    }
+
+    pub fn lookup(&self, word: &str) -> Result<Option<Entry>, DecodeError> {
+        let Some(i) = self.shard_for(word) else {
+            return Ok(None);
+        };
+        Ok(self.shard(i)?.entries.into_iter().find(|e| e.word == word))
+    }
+
+    /// Words starting with `prefix`, most frequent first (over at most two shards).
+    pub fn prefix(&self, prefix: &str, limit: usize) -> Result<Vec<Entry>, DecodeError> {
+        let start = self.shard_for(prefix).unwrap_or(0);
+        let mut found = Vec::new();
+        for i in start..(start + 2).min(self.manifest.dict.len()) {
+            found.extend(
+                self.shard(i)?
+                    .entries
+                    .into_iter()
+                    .filter(|e| e.word.starts_with(prefix)),
+            );
+        }
+        found.sort_by(|a, b| b.freq.cmp(&a.freq).then(a.word.cmp(&b.word)));
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    pub fn postings(&self, entry: &Entry) -> Result<StemPostings, DecodeError> {
+        decode_postings(&entry.segments, &|n| self.file(n))
+    }
+
+    /// A document's fragment (JSON): `frag/<its chunk's folder>/<doc>.json`.
+    pub fn fragment(&self, doc: u32) -> Result<serde_json::Value, DecodeError> {
+        let name = self
+            .fragment_name(doc)
+            .ok_or_else(|| err("no such document"))?;
+        let bytes = self.file(&name).ok_or_else(|| err("missing fragment"))?;
+        let v: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| DecodeError(e.to_string()))?;
+        if v["n"].as_u64() != Some(u64::from(doc)) {
+            return Err(err("fragment of another document"));
+        }
+        Ok(v)
+    }
+
+    pub fn fragment_name(&self, doc: u32) -> Option<String> {
+        let folder = self
+            .manifest
+            .frags
+            .get((doc / self.manifest.frag_chunk) as usize)?;
+        Some(format!("frag/{folder}/{doc}.json"))
+    }
+
+    /// The reference ranking: every query word required (looked up whole, else by its parts),
+    /// the last one also as a prefix (up to 5 most frequent words, or 3 more frequent than the
+    /// word itself when it is in the dictionary), scores summed as
+    /// idf x impact, the document whose id is the whole query first. Returns documents, best first.
+    pub fn search(&self, query: &str) -> Result<Vec<u32>, DecodeError> {
+        let n = self.manifest.documents as f32;
+        let tokens = query_terms(query);
+        let mut total: Option<HashMap<u32, f32>> = None;
+        for (k, token) in tokens.iter().enumerate() {
+            let last = k + 1 == tokens.len() && !query.ends_with(' ');
+            let mut entries: Vec<Entry> = self.lookup(token)?.into_iter().collect();
+            if last {
+                // A word in the dictionary widens only to its more frequent continuations.
+                let (floor, limit) = entries.first().map_or((0, 5), |e| (e.freq, 3));
+                let wider = self
+                    .prefix(token, 64)?
+                    .into_iter()
+                    .filter(|e| e.freq > floor);
+                for e in wider.take(limit) {
+                    if !entries.iter().any(|x| x.segments == e.segments) {
+                        entries.push(e);
+                    }
+                }
+            }
+            let mut scores: HashMap<u32, f32> = HashMap::new();
+            for e in &entries {
+                let p = self.postings(e)?;
+                let df = p.postings.len() as f32;
+                let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                let weight = if e.word == *token { 1.0 } else { 0.8 };
+                for &(doc, impact, exact) in &p.postings {
+                    let boost = if exact && tokens.len() == 1 { 1e6 } else { 0.0 };
+                    let s = idf * f32::from(impact) * weight + boost;
+                    let slot = scores.entry(doc).or_insert(0.0);
+                    *slot = slot.max(s);
+                }
+            }
+            total = Some(match total {
+                None => scores,
+                Some(t) => t
+                    .into_iter()
+                    .filter_map(|(d, s)| scores.get(&d).map(|x| (d, s + x)))
+                    .collect(),
+            });
+        }
+        let mut ranked: Vec<(u32, f32)> = total.unwrap_or_default().into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(ranked.into_iter().map(|(d, _)| d).collect())
+    }
+}
+
+/// Query words as the index spells them: each whitespace-separated token whole if it is a
+/// compound or a word, lowercased (the client falls back to parts when the whole is unknown).
+pub fn query_terms(query: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for chunk in query.split_whitespace() {
+        let mut whole = None;
+        let mut words = Vec::new();
+        terms(chunk, &mut Scratch::default(), |t, kind| match kind {
+            TermKind::Compound => whole = Some(t.to_string()),
+            TermKind::Word => words.push(t.chars().take(MAX_TERM_CHARS).collect()),
+            TermKind::Part => {}
+        });
+        match whole {
+            Some(w) => out.push(w),
+            None => out.extend(words),
+        }
+    }
+    out
+}
