@@ -29,7 +29,6 @@ pub struct Config {
     pub links: LinksConfig,
     pub highlight: HighlightConfig,
     pub markdown: MarkdownConfig,
-    pub search: SearchConfig,
     /// Folders under `content/` that are never published: no page, search entry, feed item,
     /// listing, count or chart comes from them. `check` still validates them.
     pub private: Vec<String>,
@@ -61,23 +60,6 @@ impl BrokenLinks {
         match self {
             BrokenLinks::Error => Severity::Error,
             BrokenLinks::Warn => Severity::Warning,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SearchConfig {
-    /// Documents per search index. A larger archive gets several indexes, built one after the
-    /// other (Pagefind holds a whole index in memory while it builds it) and searched together
-    /// by the browser.
-    pub pages_per_index: usize,
-}
-
-impl Default for SearchConfig {
-    fn default() -> SearchConfig {
-        SearchConfig {
-            pages_per_index: 20_000,
         }
     }
 }
@@ -124,7 +106,6 @@ impl Default for Config {
             links: LinksConfig::default(),
             highlight: HighlightConfig::default(),
             markdown: MarkdownConfig::default(),
-            search: SearchConfig::default(),
             private: Vec::new(),
             claims: BTreeMap::new(),
             today: String::new(),
@@ -196,10 +177,6 @@ pub(crate) const SETTINGS: &[(&str, &str)] = &[
     (
         "markdown.raw_html",
         "HTML written inside markdown: `allow` keeps it, `sanitize` keeps it minus scripts and other active content, `escape` shows it as text. Choose `sanitize` or `escape` when many people write and the whole company reads.",
-    ),
-    (
-        "search.pages_per_index",
-        "Documents per search index. A larger archive is split into several indexes, built one after the other and searched together by the browser: Pagefind holds a whole index in memory while it builds it, about 100 KB per page.",
     ),
     (
         "claims",

@@ -266,7 +266,7 @@ pub(crate) fn revalidate(
         history: Arc::clone(&sources.history),
         plan,
         source_problems: previous.source_problems.clone(),
-        made: crate::Made::Incremental,
+        made: crate::Made::Incremental(ids),
     }))
 }
 

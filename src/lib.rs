@@ -8,8 +8,8 @@
 //! 4. `links::build_graph`      resolve every link and reference, backlinks -> `LinkGraph`
 //! 5. `render::Plan`            every output file and how to make it, rendered in parallel
 //!    straight into `output::Staging` (`write_site`)
-//! 6. `search::build_indexes`   Pagefind indexes the written pages; `Staging::swap_in` then
-//!    replaces the previous output
+//! 6. `search::write_index`     the search index, from the same model, while pages render;
+//!    `Staging::swap_in` then replaces the previous output
 //!
 //! Content problems are collected as `Diagnostic`s through all stages and reported together.
 
@@ -66,7 +66,7 @@ pub struct BuildOptions {
     pub search: Search,
 }
 
-/// Whether a build makes the search index. `serve` skips it and indexes in the background.
+/// Whether a build makes the search index (`serve` keeps its own, in memory).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Search {
     Index,
@@ -116,12 +116,12 @@ pub struct Validated {
 }
 
 /// How a `Validated` was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Made {
     /// Every document parsed (or taken from the cache), validated and linked.
     Full,
-    /// From the last good build, redoing only what some documents' edits affect.
-    Incremental,
+    /// From the last good build, redoing only what the edits of these documents affect.
+    Incremental(Vec<site::DocId>),
 }
 
 impl Validated {
@@ -322,8 +322,8 @@ pub fn check(options: &BuildOptions) -> Result<Vec<Diagnostic>, Error> {
 /// Builds and writes to `out`, leaving the previous output untouched on any failure.
 ///
 /// Pages go to disk as they are rendered (a 100,000-page site never sits in memory whole), and
-/// the search index is made afterwards from the written pages, once the site model is freed:
-/// Pagefind's folder indexer reads and parses them on every core.
+/// the search index is made from the site model while they are (its files go to disk as they
+/// are made too).
 pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
     output::check_output_dir(&options.root, out)?;
     let mut validated = validate_site(options, &mut ParseCache::off())?;
@@ -332,7 +332,8 @@ pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
     let pages = validated.site.records.len();
     let drafts_left_out = validated.site.drafts_left_out;
     let staging = output::Staging::beside(out)?;
-    timings.extend(write_site(validated, &staging, options.search)?);
+    timings.extend(write_site(&validated, &staging, options.search)?);
+    drop(validated);
     let (files, bytes) = (staging.files(), staging.bytes());
     let started = Instant::now();
     staging.swap_in(out)?;
@@ -347,38 +348,34 @@ pub fn build_to(options: &BuildOptions, out: &Path) -> Result<Build, Error> {
     })
 }
 
-/// Stages 5 and 6: renders every file of the site into `staging`, then, with `Search::Index`,
-/// indexes the pages written. Shared by `build_to` and the preview server's indexer. Handed the
-/// `Validated` itself (a build), it frees the site model before indexing; handed a reference
-/// (`serve`, which keeps serving it), it cannot.
-pub(crate) fn write_site(
-    validated: impl std::borrow::Borrow<Validated>,
+/// Stages 5 and 6 at once, on every core: every file of the site rendered into `staging`, and
+/// with `Search::Index` the search index made from the same model beside it (not from the
+/// written pages). Returns the time each took.
+fn write_site(
+    validated: &Validated,
     staging: &output::Staging,
     search: Search,
 ) -> Result<Vec<(&'static str, Duration)>, Error> {
-    let mut timings = Vec::new();
     let started = Instant::now();
-    let site = validated.borrow();
-    site.render_all(&|path, bytes| staging.write(path, &bytes))?;
-    timings.push(("render + write", started.elapsed()));
-    let documents = site.plan.document_paths();
-    let language = site.site.config.language.clone();
-    let per_index = site.site.config.search.pages_per_index;
-    drop(validated);
-    if search == Search::Index {
-        let started = Instant::now();
-        search::build_indexes(
-            staging.path(),
-            &documents,
-            per_index,
-            &language,
-            &mut |files| {
-                files
-                    .par_iter()
-                    .try_for_each(|(path, bytes)| staging.write(path, bytes))
-            },
-        )?;
-        timings.push(("search index", started.elapsed()));
+    let (rendered, indexed) = rayon::join(
+        || {
+            validated
+                .render_all(&|path, bytes| staging.write(path, &bytes))
+                .map(|()| ("render + write", started.elapsed()))
+        },
+        || {
+            (search == Search::Index).then(|| {
+                let started = Instant::now();
+                search::write_index(&validated.site, &mut |path, bytes| {
+                    staging.write(path, &bytes)
+                })
+                .map(|_| ("search index", started.elapsed()))
+            })
+        },
+    );
+    let mut timings = vec![rendered?];
+    if let Some(indexed) = indexed {
+        timings.push(indexed?);
     }
     Ok(timings)
 }

@@ -275,7 +275,7 @@ pub fn render(body: &str, options: RenderOptions) -> Markdown {
                         *slot = Some(CowStr::from(id.clone()));
                     }
                     events.push(Event::Html(
-                        format!(" <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section\" data-pagefind-ignore>#</a>").into(),
+                        format!(" <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>").into(),
                     ));
                     if lvl == 1 && out.first_heading.is_none() {
                         out.first_heading = Some(text.clone());
@@ -425,13 +425,7 @@ fn retarget<'a>(tag: Tag<'a>, dest: CowStr<'a>) -> Tag<'a> {
 /// link placeholders (relative URLs) that the link stage fills in later.
 fn sanitize(html: &str) -> String {
     ammonia::Builder::default()
-        .add_generic_attributes([
-            "class",
-            "id",
-            "aria-label",
-            "data-lang",
-            "data-pagefind-ignore",
-        ])
+        .add_generic_attributes(["class", "id", "aria-label", "data-lang"])
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .link_rel(None)

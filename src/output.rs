@@ -81,10 +81,6 @@ impl Staging {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
     /// Writes one file (`a/b/index.html`), making its folders. Safe to call from many threads.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
         let target = self.dir.path().join(rel);

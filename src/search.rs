@@ -1,21 +1,19 @@
-//! The search index, built with Pagefind from the pages a build has written. The theme marks
-//! each document's article with `data-pagefind-body` (headings with ids become result anchors;
-//! listings, navigation and backlinks stay out) and writes the attributes `page_attributes`
-//! gives: the result's title, kind, date, severity and id, and its facets (kind, team,
-//! severity, year, status, and every other enum field a template declares). Pagefind splits the index into fragments, so the browser downloads
-//! only what a query needs.
-//!
-//! Why Pagefind: it is a maintained, well-tested indexer with chunked indexes and filters,
-//! usable as a library; hand-made elasticlunr-style indexes (mdBook, Zola) ship one file the
-//! browser downloads whole.
+//! The site's search index, from the parsed model: each document's plain text by section (its
+//! title, headings with their ids, body; no navigation or generated lists), its meta (title,
+//! kind, date, id, severity) and the facets it is filed under (kind, team, severity, year,
+//! status, and every other enum field a template declares). `search_index` owns the index
+//! itself: its words, its ranking, its files and the browser's side; this module only says
+//! what goes in.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+
+use rayon::prelude::*;
 
 use crate::archive;
 use crate::document::Kind;
 use crate::error::Error;
 use crate::schema::{FieldType, FieldValue};
+use crate::search_index::{FacetDef, IndexOptions, IndexStats, SearchDoc, SearchSection};
 use crate::site::{DocId, Site};
 
 /// The facets, as (name, label) in the order the search page shows them.
@@ -27,63 +25,77 @@ pub(crate) const FACETS: &[(&str, &str)] = &[
     ("status", "Status"),
 ];
 
-/// Output folder of the (first) index, under the site root.
-pub(crate) const BUNDLE_DIR: &str = "pagefind";
-
-/// Output folder of index `k` (from 0): `pagefind`, `pagefind-2`, `pagefind-3`, ...
-pub fn bundle_dir(k: usize) -> String {
-    if k == 0 {
-        BUNDLE_DIR.to_string()
-    } else {
-        format!("{BUNDLE_DIR}-{}", k + 1)
+/// How the site's index is made: its language's stemmer, and its facets with their labels
+/// (teams by name).
+pub(crate) fn options(site: &Site) -> IndexOptions {
+    IndexOptions {
+        language: site.config.language.clone(),
+        facets: facet_list(site)
+            .into_iter()
+            .map(|(name, label)| FacetDef {
+                value_labels: if name == "team" {
+                    site.teams
+                        .values()
+                        .map(|t| (t.id.clone(), t.name.clone()))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                name,
+                label,
+            })
+            .collect(),
     }
 }
 
-/// The files of one index, as (path under the output root, bytes).
-pub(crate) type IndexFiles = Vec<(String, Vec<u8>)>;
-
-/// How many indexes `documents` documents get, at most `per_index` in each.
-pub(crate) fn index_count(documents: usize, per_index: usize) -> usize {
-    documents.div_ceil(per_index.max(1)).max(1)
+/// Document `i` as the index takes it.
+pub(crate) fn document(site: &Site, i: DocId) -> SearchDoc {
+    let record = &site[i];
+    let doc = &record.doc;
+    SearchDoc {
+        url: doc.url.clone(),
+        title: doc.title.clone(),
+        kind: site.kind_label(record),
+        date: doc.date.map(|d| d.to_string()),
+        id: doc.explicit_id.then(|| doc.id.clone()),
+        severity: archive::string_field(record, "severity").map(str::to_string),
+        facets: facets(site, i).into_iter().collect(),
+        sections: doc
+            .markdown
+            .sections()
+            .into_iter()
+            .map(|(heading, text)| SearchSection {
+                heading: heading.map(|h| h.text.clone()).unwrap_or_default(),
+                anchor: heading.map(|h| h.id.clone()).unwrap_or_default(),
+                text: text.to_string(),
+            })
+            .collect(),
+    }
 }
 
-/// Indexes the site written in `root`, whose document pages are `documents` (output paths, in
-/// order), and hands the files of each index to `emit` as (path under the output root, bytes).
-///
-/// Up to `per_index` documents share one index. Larger sites get several, built one after the
-/// other so that Pagefind, which keeps a whole index in memory, never holds more than one:
-/// each is built from a scratch folder of hard links to its pages (no page is copied).
-pub(crate) fn build_indexes(
-    root: &Path,
-    documents: &[String],
-    per_index: usize,
-    language: &str,
-    emit: &mut dyn FnMut(IndexFiles) -> Result<(), Error>,
-) -> Result<(), Error> {
-    use rayon::prelude::*;
-    let per_index = per_index.max(1);
-    if index_count(documents.len(), per_index) == 1 {
-        return emit(build_index(root, language, BUNDLE_DIR)?);
-    }
-    let scratch_parent = root.parent().unwrap_or(root);
-    for (k, chunk) in documents.chunks(per_index).enumerate() {
-        let scratch = tempfile::Builder::new()
-            .prefix(".opsbook-index-")
-            .tempdir_in(scratch_parent)
-            .map_err(|e| Error::io(scratch_parent, e))?;
-        chunk.par_iter().try_for_each(|page| {
-            let (from, to) = (root.join(page), scratch.path().join(page));
-            if let Some(dir) = to.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            }
-            // A copy where hard links are not supported.
-            std::fs::hard_link(&from, &to)
-                .or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
-                .map_err(|e| Error::io(&to, e))
-        })?;
-        emit(build_index(scratch.path(), language, &bundle_dir(k))?)?;
-    }
-    Ok(())
+/// The documents in the order results tie in: newest first.
+pub(crate) fn order(site: &Site) -> Vec<DocId> {
+    let mut order: Vec<DocId> = site.ids().collect();
+    archive::sort_newest_first(site, &mut order);
+    order
+}
+
+/// Indexes every document of `site` and hands each index file to `sink` as it is made (path
+/// under the output root, bytes). Documents are turned into `SearchDoc`s on every core, a batch
+/// at a time, so the whole site's text is never copied at once.
+pub(crate) fn write_index(
+    site: &Site,
+    sink: &mut crate::search_index::Sink<'_, Error>,
+) -> Result<IndexStats, Error> {
+    const BATCH: usize = 512;
+    let order = order(site);
+    let docs = order.chunks(BATCH).flat_map(|chunk| {
+        chunk
+            .par_iter()
+            .map(|&i| document(site, i))
+            .collect::<Vec<_>>()
+    });
+    crate::search_index::build_with(docs, &options(site), sink)
 }
 
 /// The search page's facets, as (name, label): the fixed ones, then every other enum field a
@@ -170,84 +182,4 @@ pub(crate) fn facets(site: &Site, i: DocId) -> BTreeMap<String, Vec<String>> {
         }
     }
     facets
-}
-
-/// What a page tells Pagefind about itself besides its text, as (attribute, `key:value`)
-/// pairs that the theme writes as `data-pagefind-meta` and `data-pagefind-filter` attributes:
-/// the result's title, kind, date, severity and id, and the facets it is filed under.
-pub(crate) fn page_attributes(site: &Site, i: DocId) -> Vec<(&'static str, String)> {
-    let record = &site[i];
-    let doc = &record.doc;
-    let mut meta = vec![
-        ("title", doc.title.clone()),
-        ("kind", site.kind_label(&site[i])),
-    ];
-    if let Some(date) = doc.date {
-        meta.push(("date", date.to_string()));
-    }
-    if let Some(sev) = archive::string_field(record, "severity") {
-        meta.push(("severity", sev.to_string()));
-    }
-    if doc.explicit_id {
-        meta.push(("id", doc.id.clone()));
-    }
-    // A comma separates several pairs in one attribute; values never contain one.
-    let pair = |key: &str, value: &str| format!("{key}:{}", value.replace(',', " "));
-    let mut out: Vec<(&'static str, String)> = meta
-        .iter()
-        .map(|(key, value)| ("meta", pair(key, value)))
-        .collect();
-    for (facet, values) in facets(site, i) {
-        for value in values {
-            out.push(("filter", pair(&facet, &value)));
-        }
-    }
-    out
-}
-
-/// Indexes the built pages in `dir` and returns the index's files as (path under the output
-/// root, in folder `bundle`, bytes). Only pages whose theme marks a `data-pagefind-body` are indexed: documents, not
-/// listings.
-///
-/// The pages are read back from disk because Pagefind's folder indexer is the one that parses
-/// on every core; its in-memory `add_html_file` works one page at a time and looks each URL up
-/// in a list, which is quadratic in the page count.
-fn build_index(dir: &Path, language: &str, bundle: &str) -> Result<IndexFiles, Error> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Output(format!("search index: cannot start its runtime: {e}")))?;
-    let dir = dir.to_string_lossy().into_owned();
-    let language = language.to_string();
-    runtime.block_on(async move {
-        let options = pagefind::options::PagefindServiceConfig::builder()
-            .force_language(language)
-            .build();
-        let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(search_error)?;
-        index
-            .add_directory(dir, Some("**/*.html".into()))
-            .await
-            .map_err(search_error)?;
-        let files = index.get_files().await.map_err(search_error)?;
-
-        Ok(files
-            .into_iter()
-            .filter_map(|f| {
-                let name = f.filename.to_string_lossy().replace('\\', "/");
-                let name = name
-                    .trim_start_matches('/')
-                    .trim_start_matches("pagefind/")
-                    .to_string();
-                // opsbook has its own search UI; Pagefind's prebuilt UIs are not shipped.
-                let unused = name.contains("-ui.") || name == "pagefind-highlight.js";
-                (!unused).then(|| (format!("{bundle}/{name}"), f.contents))
-            })
-            .collect())
-    })
-}
-
-/// pagefind's API returns `anyhow::Error`; only its message is needed.
-fn search_error(e: impl std::fmt::Display) -> Error {
-    Error::Output(format!("search index: {e}"))
 }

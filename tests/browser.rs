@@ -1,5 +1,5 @@
 //! Browser tests: Debian's chromium, headless, driven by playwright-core (tests/browser/),
-//! against a real `opsbook serve` on 127.0.0.1. Without chromium, node or playwright-core
+//! against a real `opsbook serve` on 127.0.0.1, or a built site on a static host. Without chromium, node or playwright-core
 //! these tests say so and pass locally; under `CI=true` they fail instead.
 
 #[path = "it/harness.rs"]
@@ -74,33 +74,73 @@ fn node(script: &str, args: &[&str]) {
     eprint!("{stdout}");
 }
 
-/// Pagefind's index as `serve` builds it today. `search.js` now reads opsbook's own index
-/// (`search-index/`, tested in `tests/search_index_browser.rs`); this comes back once `serve`
-/// and `build` write it (phase B of the search work).
+/// Serves the built site `dir` on 127.0.0.1 under the path `prefix` (`""` or `/handbook`), as a
+/// static host would: files only, `x/` -> `x/index.html`, nothing outside `dir`.
+fn static_host(dir: PathBuf, prefix: &'static str) -> u16 {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map(|a| a.port())
+        .expect("port");
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let url = request.url().split('?').next().unwrap_or("/").to_string();
+            let path = url.strip_prefix(prefix).filter(|p| p.starts_with('/'));
+            let file = path.filter(|p| !p.contains("..")).map(|p| {
+                let file = dir.join(p.trim_start_matches('/'));
+                if p.ends_with('/') {
+                    file.join("index.html")
+                } else {
+                    file
+                }
+            });
+            let response = match file.map(|f| (std::fs::read(&f), f)) {
+                Some((Ok(bytes), file)) => {
+                    let kind = match file.extension().and_then(|e| e.to_str()) {
+                        Some("html") => "text/html; charset=utf-8",
+                        Some("js") => "text/javascript",
+                        Some("css") => "text/css",
+                        Some("json") => "application/json",
+                        Some("svg") => "image/svg+xml",
+                        _ => "application/octet-stream",
+                    };
+                    tiny_http::Response::from_data(bytes).with_header(
+                        tiny_http::Header::from_bytes("Content-Type", kind).expect("header"),
+                    )
+                }
+                _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+            };
+            let _ = request.respond(response);
+        }
+    });
+    port
+}
+
+/// Search on a built site, as published: the header box (`/`, as you type, marks, arrows,
+/// Escape), ids first, ids inside log lines, sub-results with anchors, a facet that narrows, a
+/// shared URL that restores, drafts not findable, and a malformed, truncated or missing index
+/// file reported as unavailable. Once at the root of a host and once under a sub-path.
 #[test]
-#[ignore = "search.js reads search-index/, which serve writes only from phase B on"]
 fn search_finds_filters_restores_and_never_shows_drafts() {
     let _serial = one_at_a_time();
     if !tools_ready() {
         return;
     }
-    // One index, and the same site split into several that the browser searches together.
-    for split in [false, true] {
+    for prefix in ["", "/handbook"] {
         let site = TestSite::fixture("basic");
-        if split {
+        if !prefix.is_empty() {
             let config = std::fs::read_to_string(site.root().join("opsbook.toml")).unwrap();
             site.write(
                 "opsbook.toml",
-                &format!("{config}\n[search]\npages_per_index = 3\n"),
+                &format!("base_url = \"https://intranet.example.com{prefix}/\"\n{config}"),
             );
         }
-        let server = Server::start_with(&site, &["--no-drafts"]);
-        // The index is built after the pages; wait for it.
-        let last = if split { "/pagefind-2/" } else { "/pagefind/" };
-        server.wait_for(&format!("{last}pagefind-entry.json"), "\"languages\"");
+        site.build().assert_success();
+        let port = static_host(site.out(), prefix);
         node(
-            "search.mjs",
-            &[&format!("http://127.0.0.1:{}", server.port)],
+            "own-search.mjs",
+            &[&format!("http://127.0.0.1:{port}{prefix}")],
         );
     }
 }
@@ -124,7 +164,8 @@ fn key_pages_have_no_serious_accessibility_violations() {
     )
     .unwrap();
     let server = Server::start_with(&site, &["--no-drafts"]);
-    server.wait_for("/pagefind/pagefind-entry.json", "\"languages\"");
+    // The preview makes its search index on a thread of its own.
+    server.wait_for("/search-index/manifest.json", "\"documents\"");
     let base = format!("http://127.0.0.1:{}", server.port);
     node(
         "a11y.mjs",

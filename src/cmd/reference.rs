@@ -120,7 +120,7 @@ fn arg_table(args: &[&clap::Arg]) -> String {
             } else {
                 format!("`{}`", default.join(", "))
             },
-            help.replace('|', "\\|")
+            help.replace('|', "\\|").replace('<', "&lt;")
         ));
     }
     out

@@ -79,7 +79,6 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
         summary: doc.summary.clone(),
         source_path: doc.path.clone(),
         content: ctx.body_html(i),
-        search: ctx.search_attrs(i),
         toc: doc
             .markdown
             .headings

@@ -73,7 +73,6 @@ pub(super) fn section(
             let doc = &site[i].doc;
             PageView {
                 content: ctx.body_html(i),
-                search: ctx.search_attrs(i),
                 summary: doc.summary.clone(),
                 draft: doc.draft,
                 ..PageView::titled(&doc.title, url)
@@ -157,7 +156,6 @@ pub(super) fn incidents(
     page.kind = Kind::Section;
     if let Some(i) = index {
         page.content = ctx.body_html(i);
-        page.search = ctx.search_attrs(i);
         page.summary = site[i].doc.summary.clone();
     }
     let mut totals = vec![0; levels.len()];

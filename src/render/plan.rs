@@ -186,10 +186,6 @@ impl Plan {
             nav: nav(&ctx),
             drafts: site.drafts == Drafts::Include,
             today: site.today.to_string(),
-            search_indexes: crate::search::index_count(
-                site.records.len(),
-                site.config.search.pages_per_index,
-            ),
         };
         Plan {
             renderer,

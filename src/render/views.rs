@@ -25,8 +25,6 @@ pub(super) struct SiteView {
     pub nav: Vec<LinkView>,
     pub drafts: bool,
     pub today: String,
-    /// How many search indexes the browser merges (see `search::build_indexes`).
-    pub search_indexes: usize,
 }
 
 #[derive(Serialize, Clone, Debug, PartialEq)]
@@ -143,9 +141,6 @@ pub(super) struct PageView {
     pub updated: Option<String>,
     /// "Edit this page": `edit_url` from opsbook.toml and the file's path under `content/`.
     pub edit_url: Option<String>,
-    /// Pagefind attributes, as (`meta` or `filter`, `key:value`); empty on pages that are
-    /// not indexed.
-    pub search: Vec<SearchAttr>,
 }
 
 impl PageView {
@@ -158,12 +153,6 @@ impl PageView {
             ..PageView::default()
         }
     }
-}
-
-#[derive(Serialize)]
-pub(super) struct SearchAttr {
-    pub attr: &'static str,
-    pub value: String,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -450,14 +439,6 @@ impl Ctx<'_> {
         }
     }
 
-    /// The search index's attributes of document `i`, for the theme to write into its page.
-    pub fn search_attrs(&self, i: DocId) -> Vec<SearchAttr> {
-        crate::search::page_attributes(self.site, i)
-            .into_iter()
-            .map(|(attr, value)| SearchAttr { attr, value })
-            .collect()
-    }
-
     /// Document `i`'s body HTML with its links filled in.
     pub fn body_html(&self, i: DocId) -> String {
         self.graph.fill_html(self.site, i, &self.cat.base)
@@ -665,7 +646,6 @@ mod tests {
             nav: Vec::new(),
             drafts: false,
             today: "2026-12-03".into(),
-            search_indexes: 1,
         };
         let context = PageContext {
             site: &site,

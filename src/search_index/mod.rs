@@ -20,12 +20,14 @@ mod build;
 pub mod format;
 mod invert;
 mod live;
+mod prepare;
 pub mod read;
 #[cfg(test)]
 mod tests;
 pub mod tokenize;
 
 pub use build::{build, build_with};
+pub use invert::Sink;
 pub use live::LiveIndex;
 
 /// Folder of the index under the output root.

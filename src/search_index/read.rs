@@ -243,6 +243,55 @@ impl IndexReader {
         Ok(v)
     }
 
+    /// The facets document `doc` is filed under, as (facet, value) pairs.
+    pub fn facets_of(&self, doc: u32) -> Result<Vec<(String, String)>, DecodeError> {
+        #[derive(Deserialize)]
+        struct Facet {
+            name: String,
+        }
+        #[derive(Deserialize)]
+        struct Table {
+            facets: Vec<Facet>,
+            /// (facet number, value, label, count)
+            values: Vec<(usize, String, String, u64)>,
+            combos: Vec<Vec<usize>>,
+        }
+        if self.manifest.facets.is_empty() {
+            return Ok(Vec::new());
+        }
+        let bytes = self
+            .file(&self.manifest.facets)
+            .ok_or_else(|| err("missing facet table"))?;
+        let table: Table =
+            serde_json::from_slice(&bytes).map_err(|e| DecodeError(e.to_string()))?;
+        let chunk = self
+            .manifest
+            .facet_docs
+            .get((doc / self.manifest.facet_chunk.max(1)) as usize)
+            .ok_or_else(|| err("no facet chunk for the document"))?;
+        let (first, combos) =
+            decode_facet_docs(&self.file(chunk).ok_or_else(|| err("missing facet chunk"))?)?;
+        let combo = usize::try_from(u64::from(doc).saturating_sub(first))
+            .ok()
+            .and_then(|k| combos.get(k))
+            .and_then(|&c| table.combos.get(usize::try_from(c).ok()?))
+            .ok_or_else(|| err("no combination for the document"))?;
+        combo
+            .iter()
+            .map(|&v| {
+                let (facet, value, _, _) = table.values.get(v).ok_or_else(|| err("bad value"))?;
+                let facet = table.facets.get(*facet).ok_or_else(|| err("bad facet"))?;
+                Ok((facet.name.clone(), value.clone()))
+            })
+            .collect()
+    }
+
+    /// The document at `url` (site-relative, `/incidents/x/`), from the fragments.
+    pub fn document_at(&self, url: &str) -> Option<u32> {
+        (0..u32::try_from(self.manifest.documents).ok()?)
+            .find(|&d| self.fragment(d).is_ok_and(|f| f["u"] == url))
+    }
+
     pub fn fragment_name(&self, doc: u32) -> Option<String> {
         let folder = self
             .manifest

@@ -175,13 +175,17 @@ fn static_file(path: &str, shared: &Shared) -> Reply {
         drop(state);
         return error_page(&errors, build);
     };
-    let search = state.search.clone();
     drop(state);
-    let from_search = |file: &str| search.as_ref().and_then(|s| s.get(file)).cloned();
-    let exists = |file: &str| {
-        site.validated.plan().contains(file)
-            || search.as_ref().is_some_and(|s| s.contains_key(file))
-    };
+    if key.starts_with(&format!("{}/", crate::search_index::INDEX_DIR)) {
+        let answer = super::search::lock(&shared.search).file(&key);
+        return match answer {
+            super::search::Answer::File(bytes) => file_response(&key, &bytes, build, 200),
+            super::search::Answer::NotFound => text(404, "not found\n"),
+            super::search::Answer::NotReady => text(503, "the search index is still being made\n")
+                .with_header(header("Retry-After", "1")),
+        };
+    }
+    let exists = |file: &str| site.validated.plan().contains(file);
     let Some(file) = page_file(&key, exists) else {
         return match site.file("404.html") {
             Some(Ok(bytes)) => file_response("404.html", &bytes, build, 404),
@@ -197,10 +201,7 @@ fn static_file(path: &str, shared: &Shared) -> Reply {
         Some(Err(e)) => {
             return error_page(&[Diagnostic::error("opsbook", e.to_string())], build);
         }
-        None => match from_search(&file) {
-            Some(bytes) => Arc::new(bytes),
-            None => return text(404, "not found\n"),
-        },
+        None => return text(404, "not found\n"),
     };
     if content_type(&file).starts_with("text/html") {
         shared.lock().remember(&file, Some(&bytes));

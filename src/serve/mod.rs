@@ -4,6 +4,7 @@
 //! the builder, which the watcher wakes.
 
 mod http;
+mod search;
 mod watch;
 
 use std::collections::HashMap;
@@ -86,9 +87,6 @@ pub(crate) struct State {
     pub build: u64,
     /// The last good build; `None` until a build has succeeded.
     pub site: Option<Arc<LiveSite>>,
-    /// The search index of the latest build that has one, by output path. Built after the pages,
-    /// so an edit shows before its search index is ready.
-    pub search: Option<Arc<HashMap<String, Vec<u8>>>>,
     /// Errors of the latest build; empty when it succeeded.
     pub errors: Vec<Diagnostic>,
     /// Per output path, the hash of the bytes a browser was given, by build number: what
@@ -137,6 +135,9 @@ fn content_hash(bytes: &[u8]) -> u64 {
 
 pub(crate) struct Shared {
     pub state: Mutex<State>,
+    /// The search index, updated with every good build (its own lock: answering an index file
+    /// may encode it, which must not hold up page requests).
+    pub search: Arc<Mutex<search::LiveSearch>>,
     pub rebuilt: Condvar,
     pub options: ServeOptions,
     /// Path of `base_url` (`""` or `/handbook`), read once at start.
@@ -158,11 +159,11 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
         state: Mutex::new(State {
             build: 0,
             site: None,
-            search: None,
             errors: Vec::new(),
             sent: HashMap::new(),
             styles: Vec::new(),
         }),
+        search: Arc::default(),
         rebuilt: Condvar::new(),
         options: options.clone(),
         base_path: crate::source::load_config(&options.root)
@@ -215,7 +216,7 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache, edited: Option<&[PathBu
     let started = Instant::now();
     let mut options = BuildOptions::new(&shared.options.root);
     options.drafts = shared.options.drafts;
-    // The search index is built in the background afterwards: pages first.
+    // The server keeps its own search index (`search.rs`).
     options.search = Search::Skip;
     cache.edited(edited);
     let result = crate::validate_site(&options, cache).map(|v| {
@@ -223,6 +224,16 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache, edited: Option<&[PathBu
         cache.remember(Arc::clone(&validated));
         Arc::new(LiveSite::new(validated))
     });
+    if let Ok(live) = &result {
+        // Before the pages are told to reload: a word just saved is findable on the new page.
+        let newest = Arc::clone(shared);
+        search::updated(
+            &shared.search,
+            live,
+            Box::new(move || newest.lock().site.clone()),
+            shared.options.verbose,
+        );
+    }
     let took = started.elapsed();
     let cache_mb = cache.held_bytes() as f64 / 1e6;
     let mut old_site = None;
@@ -244,7 +255,7 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache, edited: Option<&[PathBu
                         .collect();
                     let made = match live.validated.made {
                         crate::Made::Full => "full",
-                        crate::Made::Incremental => "incremental",
+                        crate::Made::Incremental(_) => "incremental",
                     };
                     format!(" ({made}: {} ms; cache {cache_mb:.0} MB)", list.join(", "))
                 } else {
@@ -257,7 +268,6 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache, edited: Option<&[PathBu
                     ms(took)
                 );
             }
-            index_in_background(Arc::clone(shared), build, Arc::clone(&live));
             state.styles.push((build, live.styles));
             // The old site is freed after the lock is released: at 10,000 pages that takes a while.
             old_site = state.site.replace(live);
@@ -288,74 +298,6 @@ fn rebuild(shared: &Arc<Shared>, cache: &mut ParseCache, edited: Option<&[PathBu
     drop(state);
     shared.rebuilt.notify_all();
     drop(old_site);
-}
-
-const SEARCH_QUIET: Duration = Duration::from_secs(5);
-
-/// Builds the search index off the request path; a newer build makes the result stale, and it is dropped.
-fn index_in_background(shared: Arc<Shared>, build: u64, live: Arc<LiveSite>) {
-    let spawned = std::thread::Builder::new()
-        .name("opsbook-search".into())
-        .spawn(move || {
-            // While the author is still typing, each save makes the last index stale: wait for a
-            // quiet moment, and index only if no newer build came in meanwhile.
-            std::thread::sleep(SEARCH_QUIET);
-            if shared.lock().build != build {
-                return;
-            }
-            let started = Instant::now();
-            match search_index(&live) {
-                Ok(files) => {
-                    let mut state = shared.lock();
-                    if state.build == build {
-                        state.search = Some(Arc::new(files.into_iter().collect()));
-                        if !shared.options.quiet {
-                            eprintln!(
-                                "[build {build}] search index ready in {:.0} ms",
-                                ms(started.elapsed())
-                            );
-                        }
-                    }
-                }
-                Err(e) => eprintln!("[build {build}] search index failed: {e}"),
-            }
-        });
-    if let Err(e) = spawned {
-        eprintln!("cannot start the search indexer: {e}");
-    }
-}
-
-/// The search index of the served site: a build's last stages, into a temporary folder (the
-/// index is made from the written pages).
-fn search_index(live: &LiveSite) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let dir = tempfile::Builder::new()
-        .prefix("opsbook-serve-search-")
-        .tempdir()
-        .map_err(|e| Error::Output(format!("search index: cannot make a temporary folder: {e}")))?;
-    let staging = crate::output::Staging::beside(&dir.path().join("site"))?;
-    crate::write_site(live.validated.as_ref(), &staging, Search::Index)?;
-    let index_dirs: Vec<String> = (0..crate::search::index_count(
-        live.validated.site.records.len(),
-        live.validated.site.config.search.pages_per_index,
-    ))
-        .map(crate::search::bundle_dir)
-        .collect();
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(staging.path()) {
-        let entry = entry.map_err(|e| Error::Output(format!("search index: {e}")))?;
-        let rel = entry
-            .path()
-            .strip_prefix(staging.path())
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        let in_index = index_dirs.iter().any(|d| rel.starts_with(&format!("{d}/")));
-        if in_index && entry.file_type().is_file() {
-            let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-            files.push((rel, bytes));
-        }
-    }
-    Ok(files)
 }
 
 fn ms(d: Duration) -> f64 {

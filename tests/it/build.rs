@@ -381,52 +381,41 @@ fn a_killed_build_leaves_the_previous_output_complete() {
     }
 }
 
-/// A site larger than `search.pages_per_index` gets several search indexes, each covering its
-/// share of the documents once, and its pages tell the browser how many to merge.
+/// One search index at any size: every published document is in it exactly once, with its
+/// title, and nothing else (listings, generated pages) is.
 #[test]
-fn a_large_site_is_indexed_in_several_parts() {
+fn every_document_is_in_the_one_search_index_once() {
     let site = TestSite::fixture("basic");
-    site.build().assert_success();
-    let one: Vec<_> = files(&site.out().join("pagefind/fragment"));
-    let config = std::fs::read_to_string(site.root().join("opsbook.toml")).unwrap();
-    site.write(
-        "opsbook.toml",
-        &format!("{config}\n[search]\npages_per_index = 2\n"),
-    );
-    site.build().assert_success();
-    let out = site.out();
-    let mut parts = 0;
-    let mut fragments = 0;
-    while out
-        .join(opsbook::search::bundle_dir(parts))
-        .join("pagefind-entry.json")
-        .is_file()
-    {
-        fragments += files(
-            &out.join(opsbook::search::bundle_dir(parts))
-                .join("fragment"),
-        )
-        .len();
-        parts += 1;
+    for n in 0..40 {
+        site.write(
+            &format!("content/bulk/page-{n}.md"),
+            &format!("# Bulk page {n}\n\nText {n}.\n"),
+        );
     }
-    assert!(parts >= 3, "{parts} index(es)");
-    assert_eq!(
-        fragments,
-        one.len(),
-        "every indexed page is in exactly one part, as in the single index"
-    );
-    assert!(
-        site.page("/guides/plain/")
-            .contains(&format!("data-search-indexes=\"{parts}\"")),
-        "pages tell the browser how many indexes to merge"
-    );
-    assert!(!out.join(opsbook::search::bundle_dir(parts)).exists());
-    let leftovers: Vec<_> = std::fs::read_dir(out.parent().unwrap())
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".opsbook"))
+    site.build().assert_success();
+    let index = crate::harness::search_index(&site.out());
+    let docs = index.manifest.documents;
+    let urls: std::collections::BTreeSet<String> = (0..docs as u32)
+        .map(|d| {
+            index.fragment(d).expect("every document has its fragment")["u"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
         .collect();
-    assert!(leftovers.is_empty(), "scratch folders are removed");
+    assert_eq!(urls.len() as u64, docs, "no document twice");
+    for n in 0..40 {
+        assert!(
+            urls.contains(&format!("/bulk/page-{n}/")),
+            "page {n} indexed"
+        );
+    }
+    assert!(urls.contains("/incidents/2026-03-db-failover/"));
+    assert!(
+        !urls.contains("/incidents/2026-05-draft/") && !urls.contains("/action-items/"),
+        "no draft, no generated page: {urls:?}"
+    );
+    assert!(!site.out().join("pagefind").exists());
 }
 
 /// A business review's page reads as people write: numbers with thousands separators and their

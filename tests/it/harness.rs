@@ -195,3 +195,33 @@ pub fn ids_in(html: &str) -> Vec<String> {
     }
     ids
 }
+
+/// The search index a build wrote under `out`, read back as the browser reads it.
+pub fn search_index(out: &Path) -> opsbook::search_index::read::IndexReader {
+    let dir = out.join(opsbook::search_index::INDEX_DIR);
+    let files: Vec<(String, Vec<u8>)> = files(&dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            (
+                format!("{}/{}", opsbook::search_index::INDEX_DIR, f.display()),
+                bytes,
+            )
+        })
+        .collect();
+    opsbook::search_index::read::IndexReader::new(&files).expect("a readable search index")
+}
+
+/// The facets (`facet:value`) the search index files the document at `url` under.
+pub fn search_facets(out: &Path, url: &str) -> Vec<String> {
+    let index = search_index(out);
+    let doc = index
+        .document_at(url)
+        .unwrap_or_else(|| panic!("{url} is not in the search index"));
+    index
+        .facets_of(doc)
+        .expect("its facets decode")
+        .into_iter()
+        .map(|(facet, value)| format!("{facet}:{value}"))
+        .collect()
+}

@@ -237,7 +237,7 @@ fn a_sub_path_base_url_prefixes_every_internal_link() {
         ),
         "{sitemap}"
     );
-    assert!(out.join("pagefind/pagefind.js").is_file());
+    assert!(out.join("search-index/manifest.json").is_file());
 }
 
 /// `opsbook new incident` (the label, not the id) is answered with the template to use.

@@ -99,7 +99,7 @@
   }
 
   // ---- Fetching -------------------------------------------------------------------------------
-  function Unavailable(message) { this.message = message; }
+  function Unavailable(message, status) { this.message = message; this.status = status || 0; }
   Unavailable.prototype = Object.create(Error.prototype);
   Unavailable.prototype.name = "Unavailable";
 
@@ -110,7 +110,8 @@
     var timer = setTimeout(function () { if (controller) controller.abort(); }, FETCH_TIMEOUT_MS);
     var p = fetch(ROOT + name, controller ? { signal: controller.signal, cache: name === "manifest.json" ? "no-cache" : "default" } : {})
       .then(function (r) {
-        if (!r.ok) throw new Unavailable("index file " + name + ": HTTP " + r.status);
+        if (r.status === 503) throw new Unavailable("the index is still being built; try again in a moment", 503);
+        if (!r.ok) throw new Unavailable("index file " + name + ": HTTP " + r.status, r.status);
         return kind === "json" ? r.json() : r.arrayBuffer();
       })
       .catch(function (e) {
@@ -572,6 +573,19 @@
       });
   }
 
+  // A file the manifest names is gone: the site was rebuilt since the manifest was read (the
+  // preview server after an edit, or a new deploy). Forget what was fetched, so the next try
+  // reads the new manifest; true when a retry is worth it (not more than once in two seconds).
+  var lastRefresh = 0;
+  function staleIndex(e) {
+    if (!(e instanceof Unavailable) || e.status !== 404 || Date.now() - lastRefresh < 2000) return false;
+    lastRefresh = Date.now();
+    files.clear();
+    decoded.clear();
+    manifestP = null;
+    return true;
+  }
+
   function failMessage(e) {
     return "Search is unavailable" + (e && e.message ? ": " + e.message : ".");
   }
@@ -636,6 +650,7 @@
         });
       }).catch(function (e) {
         if (mine !== seq) return;
+        if (staleIndex(e)) { run(); return; }
         show([el("p", "search-status", failMessage(e))]);
       });
     }
@@ -821,6 +836,7 @@
         });
       }).catch(function (e) {
         if (mine !== seq) return;
+        if (staleIndex(e)) { run(); return; }
         list.textContent = "";
         status.textContent = failMessage(e);
       });
