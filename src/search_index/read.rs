@@ -351,6 +351,91 @@ impl IndexReader {
     }
 }
 
+impl IndexReader {
+    /// What `search.js` shows for `query`, best first: `search` over its words (a quoted phrase's
+    /// words too, none of them a prefix), only documents whose fragment holds every quoted
+    /// phrase (any surface form of each word's stem, in order), and a document whose title or id
+    /// is the whole query moved first.
+    pub fn results(&self, query: &str) -> Result<Vec<u32>, DecodeError> {
+        let mut words = String::new();
+        let mut phrases: Vec<Vec<String>> = Vec::new();
+        for (k, piece) in query.split('"').enumerate() {
+            words.push_str(piece);
+            words.push(' ');
+            let quoted = k % 2 == 1 && query.split('"').count() > k + 1;
+            let terms = query_terms(piece);
+            if quoted && terms.len() > 1 {
+                phrases.push(terms);
+            }
+        }
+        let open_ended = !query.ends_with([' ', '"']);
+        let words = if open_ended {
+            words.trim_end().to_string()
+        } else {
+            words
+        };
+        let mut hits = self.search(&words)?;
+        if !phrases.is_empty() {
+            let forms: Vec<Vec<Vec<String>>> = phrases
+                .iter()
+                .map(|phrase| {
+                    phrase
+                        .iter()
+                        .map(|word| {
+                            let mut forms = vec![word.clone()];
+                            if let Ok(Some(entry)) = self.lookup(word)
+                                && let Ok(p) = self.postings(&entry)
+                            {
+                                forms.extend(p.forms);
+                            }
+                            forms
+                        })
+                        .collect()
+                })
+                .collect();
+            let mut kept = Vec::new();
+            for d in hits {
+                let fragment = self.fragment(d)?;
+                let mut texts = vec![fragment["t"].as_str().unwrap_or_default().to_string()];
+                if let Some(sections) = fragment["x"].as_array() {
+                    texts.extend(sections.iter().map(|s| {
+                        format!(
+                            "{} \n {}",
+                            s[0].as_str().unwrap_or_default(),
+                            s[2].as_str().unwrap_or_default()
+                        )
+                    }));
+                }
+                let holds = |phrase: &Vec<Vec<String>>| {
+                    texts.iter().any(|text| {
+                        let tokens = query_terms(text);
+                        tokens
+                            .windows(phrase.len())
+                            .any(|w| w.iter().zip(phrase).all(|(t, forms)| forms.contains(t)))
+                    })
+                };
+                if forms.iter().all(holds) {
+                    kept.push(d);
+                }
+            }
+            hits = kept;
+        }
+        let whole = query_terms(&query.replace('"', " ")).join(" ");
+        let first = hits.iter().take(50).position(|&d| {
+            self.fragment(d).is_ok_and(|f| {
+                [&f["t"], &f["i"]]
+                    .iter()
+                    .any(|v| query_terms(v.as_str().unwrap_or_default()).join(" ") == whole)
+            })
+        });
+        if let Some(at) = first {
+            let d = hits.remove(at);
+            hits.insert(0, d);
+        }
+        Ok(hits)
+    }
+}
+
 /// Query words as the index spells them: each whitespace-separated token whole if it is a
 /// compound or a word, lowercased (the client falls back to parts when the whole is unknown).
 pub fn query_terms(query: &str) -> Vec<String> {

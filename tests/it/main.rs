@@ -11,6 +11,7 @@ mod import;
 mod incremental;
 mod links;
 mod scaffold;
+mod search;
 mod security;
 mod serve;
 mod server;
