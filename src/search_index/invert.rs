@@ -28,6 +28,10 @@ pub const POSTINGS_PACK_BYTES: usize = 16 * 1024;
 pub const POSTINGS_MAX_BYTES: usize = 48 * 1024;
 /// Documents per fragment folder (`frag/<hash of the chunk>/<doc>.json`).
 pub const FRAG_CHUNK: u32 = 512;
+/// Documents per fragment file (`frag/<folder>/<doc / FRAG_GROUP>.json`): a file per document
+/// would double the files a build writes (creating them was a sixth of a 10,000-page build),
+/// and a small fixed group needs no lookup to find a document's file.
+pub const FRAG_GROUP: u32 = 4;
 /// Documents per `facetdocs/` chunk.
 pub const FACET_CHUNK: u32 = 8192;
 /// A document's fragment keeps at most this many bytes of section text; excerpts of a longer
@@ -205,7 +209,7 @@ impl Facets {
 /// What the sink receives: (path under the output root, bytes).
 pub type Sink<'a, E> = dyn FnMut(&str, Vec<u8>) -> Result<(), E> + Send + 'a;
 
-/// Fragments, one file per document, emitted a chunk of `FRAG_CHUNK` documents at a time
+/// Fragments, `FRAG_GROUP` documents to a file, emitted a chunk of `FRAG_CHUNK` documents at a time
 /// under a folder named by the chunk's content hash: `frag/<hash>/<doc>.json`. The manifest
 /// lists the chunks' hashes, so a document's fragment is found with no lookup in between.
 #[derive(Default)]
@@ -241,11 +245,22 @@ impl Fragments {
                 .rotate_left(31);
         }
         let folder = format!("{hash:016x}");
-        for (i, f) in std::mem::take(&mut self.chunk).into_iter().enumerate() {
+        let chunk = std::mem::take(&mut self.chunk);
+        for (g, group) in chunk.chunks(FRAG_GROUP as usize).enumerate() {
+            // A JSON array of the group's fragments, in document order.
+            let mut file = Vec::with_capacity(group.iter().map(|f| f.len() + 1).sum::<usize>() + 2);
+            file.push(b'[');
+            for (k, f) in group.iter().enumerate() {
+                if k > 0 {
+                    file.push(b',');
+                }
+                file.extend_from_slice(f);
+            }
+            file.push(b']');
             self.files += 1;
-            self.bytes += f.len() as u64;
-            let doc = self.first as usize + i;
-            sink(&format!("{INDEX_DIR}/frag/{folder}/{doc}.json"), f)?;
+            self.bytes += file.len() as u64;
+            let number = self.first / FRAG_GROUP + g as u32;
+            sink(&format!("{INDEX_DIR}/frag/{folder}/{number}.json"), file)?;
         }
         self.hashes.push(folder);
         self.first += FRAG_CHUNK;
@@ -492,6 +507,7 @@ impl Inverted {
             impact_max: IMPACT_MAX,
             dict: shards,
             frag_chunk: FRAG_CHUNK,
+            frag_group: FRAG_GROUP,
             frags: &self.fragments.hashes,
             facets: facets_name,
             facet_chunk: FACET_CHUNK,
@@ -652,6 +668,8 @@ struct Manifest<'a> {
     /// [first word, file] per dictionary shard, in order.
     dict: Vec<(String, String)>,
     frag_chunk: u32,
+    /// Documents per fragment file.
+    frag_group: u32,
     /// Per chunk of `frag_chunk` documents, the folder of their fragments.
     frags: &'a [String],
     facets: String,

@@ -19,6 +19,7 @@ pub struct Manifest {
     pub impact_max: f32,
     pub dict: Vec<(String, String)>,
     pub frag_chunk: u32,
+    pub frag_group: u32,
     pub frags: Vec<String>,
     pub facets: String,
     pub facet_chunk: u32,
@@ -229,18 +230,18 @@ impl IndexReader {
         decode_postings(&entry.segments, &|n| self.file(n))
     }
 
-    /// A document's fragment (JSON): `frag/<its chunk's folder>/<doc>.json`.
+    /// A document's fragment (JSON), from its group's file (`fragment_name`).
     pub fn fragment(&self, doc: u32) -> Result<serde_json::Value, DecodeError> {
         let name = self
             .fragment_name(doc)
             .ok_or_else(|| err("no such document"))?;
         let bytes = self.file(&name).ok_or_else(|| err("missing fragment"))?;
-        let v: serde_json::Value =
+        let group: Vec<serde_json::Value> =
             serde_json::from_slice(&bytes).map_err(|e| DecodeError(e.to_string()))?;
-        if v["n"].as_u64() != Some(u64::from(doc)) {
-            return Err(err("fragment of another document"));
-        }
-        Ok(v)
+        group
+            .into_iter()
+            .find(|v| v["n"].as_u64() == Some(u64::from(doc)))
+            .ok_or_else(|| err("the fragment file does not hold the document"))
     }
 
     /// The facets document `doc` is filed under, as (facet, value) pairs.
@@ -297,7 +298,10 @@ impl IndexReader {
             .manifest
             .frags
             .get((doc / self.manifest.frag_chunk) as usize)?;
-        Some(format!("frag/{folder}/{doc}.json"))
+        Some(format!(
+            "frag/{folder}/{}.json",
+            doc / self.manifest.frag_group.max(1)
+        ))
     }
 
     /// The reference ranking: every query word required (looked up whole, else by its parts),

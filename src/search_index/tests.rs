@@ -334,7 +334,7 @@ fn built_names(live: &LiveIndex, known: &[(String, Vec<u8>)]) -> Vec<(String, Ve
             for (k, folder) in m.frags.iter().enumerate() {
                 let first = k as u32 * m.frag_chunk;
                 for doc in first..(first + m.frag_chunk).min(m.documents as u32) {
-                    extra.push(format!("frag/{folder}/{doc}.json"));
+                    extra.push(format!("frag/{folder}/{}.json", doc / m.frag_group));
                 }
             }
         }

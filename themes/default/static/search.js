@@ -251,7 +251,7 @@
   function manifest() {
     if (!manifestP) {
       manifestP = fetchFile("manifest.json", "json").then(function (m) {
-        if (!m || m.version !== 1 || !Array.isArray(m.dict) || !Array.isArray(m.frags) || !(m.frag_chunk > 0) || typeof m.documents !== "number") {
+        if (!m || m.version !== 1 || !Array.isArray(m.dict) || !Array.isArray(m.frags) || !(m.frag_chunk > 0) || !(m.frag_group > 0) || typeof m.documents !== "number") {
           throw new Unavailable("search-index/manifest.json is not an index this page understands");
         }
         return m;
@@ -325,15 +325,22 @@
     return p;
   }
 
-  // A document's fragment: frag/<folder of its chunk>/<doc>.json.
+  // A document's fragment, from its group's file: frag/<folder of its chunk>/<doc / group>.json,
+  // a JSON array of the group's documents (fetched once for all of them).
   function fragment(m, doc) {
     var folder = m.frags[Math.floor(doc / m.frag_chunk)];
     if (typeof folder !== "string" || !/^[0-9a-f]{16}$/.test(folder)) return Promise.reject(new Unavailable("document " + doc + " has no fragment"));
-    return load("frag/" + folder + "/" + doc + ".json", "json", function (f) {
-      if (!f || f.n !== doc || typeof f.u !== "string" || !Array.isArray(f.x)) throw new Error("not the fragment of document " + doc);
+    var name = "frag/" + folder + "/" + Math.floor(doc / m.frag_group) + ".json";
+    return load(name, "json", function (group) {
+      if (!Array.isArray(group)) throw new Error("not a fragment file");
+      return group;
+    }).then(function (group) {
+      var f = group.find(function (g) { return g && g.n === doc; });
+      if (!f || typeof f.u !== "string" || !Array.isArray(f.x)) throw new Unavailable("index file " + name + " is malformed: no document " + doc);
       return f;
     });
   }
+
 
   // ---- Queries --------------------------------------------------------------------------------
   // A term: one required query word, with the dictionary entries it matches (itself, its
@@ -842,14 +849,15 @@
       });
     }
 
-    // The first ten results as soon as their fragments arrive, then the rest up to fifty.
+    // The first ten results as soon as their fragments arrive; ten more each time the reader
+    // asks, so a query that matches most of the archive downloads only what is shown.
     function showResults(res, hits, mine) {
       var phrases = res.phrases.length > 0;
       var n = hits.length;
       var count = function (kept) {
         var total = phrases ? kept : n;
         var approx = phrases && n > PAGE_MAX * 2;
-        return total === 0 ? "No results." : total + (approx ? "+" : "") + " result" + (total === 1 ? "" : "s") + (total > PAGE_MAX ? ", showing the first " + PAGE_MAX : "") + ".";
+        return total === 0 ? "No results." : total + (approx ? "+" : "") + " result" + (total === 1 ? "" : "s") + ".";
       };
       if (n === 0) { list.textContent = ""; status.textContent = "No results."; return null; }
       var firstSlice = phrases ? hits.slice(0, PAGE_MAX * 2) : hits.slice(0, PAGE_FIRST);
@@ -858,12 +866,31 @@
         list.textContent = "";
         items.slice(0, phrases ? PAGE_MAX : PAGE_FIRST).forEach(function (it) { list.appendChild(resultItem(it.frag, res.forms, false)); });
         status.textContent = count(items.length);
-        if (phrases || n <= PAGE_FIRST) return null;
-        return fragmentsFor(res, hits.slice(PAGE_FIRST, PAGE_MAX)).then(function (rest) {
+        if (!phrases) moreButton(res, hits, PAGE_FIRST, mine);
+        return null;
+      });
+    }
+
+    function moreButton(res, hits, shown, mine) {
+      if (shown >= hits.length) return;
+      var item = el("li", "search-more-item");
+      var button = el("button", "search-more-button", "Show " + Math.min(PAGE_FIRST, hits.length - shown) + " more (" + (hits.length - shown) + " left)");
+      button.type = "button";
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        button.textContent = "Loading…";
+        fragmentsFor(res, hits.slice(shown, shown + PAGE_FIRST)).then(function (more) {
           if (mine !== seq) return;
-          rest.forEach(function (it) { list.appendChild(resultItem(it.frag, res.forms, false)); });
+          item.remove();
+          more.forEach(function (it) { list.appendChild(resultItem(it.frag, res.forms, false)); });
+          moreButton(res, hits, shown + PAGE_FIRST, mine);
+        }).catch(function (e) {
+          button.disabled = false;
+          button.textContent = failMessage(e);
         });
       });
+      item.appendChild(button);
+      list.appendChild(item);
     }
 
     form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
