@@ -418,23 +418,23 @@ timed_row() {
     [[ $status == ok ]]
 }
 
-# Sizes of a pagefind index (all its folders: opsbook splits a large site into pagefind/,
-# pagefind-2/, ...) for the search index table.
+# Sizes of a search index for the search index table: opsbook's own (search-index/) or the
+# Pagefind CLI's (pagefind/).
+#   index_rows N LABEL OUTPUT FOLDER
 index_rows() {
-    local n="$1" label="$2" output="$3" parts pf_bytes pf_files big_bytes big_path
-    if [[ ! -d $output/pagefind ]]; then
-        NOTES+=("$label, $n pages: no pagefind/ folder in its output")
+    local n="$1" label="$2" output="$3" folder="$4" bytes files big_bytes big_path
+    if [[ ! -d $output/$folder ]]; then
+        NOTES+=("$label, $n pages: no $folder/ folder in its output")
         return
     fi
-    parts=$(find "$output" -maxdepth 1 -type d -name 'pagefind*' | wc -l)
-    pf_bytes=$(du -scb "$output"/pagefind* | tail -1 | cut -f1)
-    pf_files=$(find "$output"/pagefind* -type f | wc -l)
+    bytes=$(du -sb "$output/$folder" | cut -f1)
+    files=$(find "$output/$folder" -type f | wc -l)
     # The Pagefind CLI also writes its UI bundles (pagefind-ui.js, pagefind-component-ui.js, ...,
     # up to 184 KB), which a page on its JS API never loads: left out of "largest file".
-    read -r big_bytes big_path < <(cd "$output" && find pagefind* -type f ! -name '*-ui.js' ! -name '*-ui.css' \
+    read -r big_bytes big_path < <(cd "$output" && find "$folder" -type f ! -name '*-ui.js' ! -name '*-ui.css' \
         ! -name 'pagefind-highlight.js' -printf '%s %p\n' | sort -n | tail -1)
-    printf '%s\t%s\t%s\t%s\t\t%s\n' "$n" "$label" "pagefind*/ (all)" "$pf_bytes" "$pf_files files in $parts index(es)" >>"$SEARCH"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "pagefind*/ largest file" "$big_bytes" \
+    printf '%s\t%s\t%s\t%s\t\t%s\n' "$n" "$label" "$folder/ (all)" "$bytes" "$files files" >>"$SEARCH"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "$folder/ largest file" "$big_bytes" \
         "$(gzip -c "$output/$big_path" | wc -c)" "$big_path" >>"$SEARCH"
 }
 
@@ -468,7 +468,7 @@ pagefind_rows() {
     local n="$1" label="$2" key="$3" output="$4" corpus="$5" base="$6"
     timed_row "$n" "$label" "$key" "rm -rf $(q "$output/pagefind") $(q "$output/pf-search") && sync" \
         "env -C $(q "$BENCHES") npx --no-install pagefind --site $(q "$output")" "$base" "$output/pagefind" || return 0
-    index_rows "$n" "$label" "$output"
+    index_rows "$n" "$label" "$output" pagefind
     if [[ $BROWSER == 1 ]]; then
         measure_search "$n" "$label" "$output" "$corpus" --pagefind-page
     fi
@@ -529,7 +529,7 @@ for n in "${PAGE_COUNTS[@]}"; do
                 built=$(grep -E '^Built ' "$dir.log" | tail -1 || true)
                 [[ -n $built ]] && NOTES+=("$label, $n pages: ${built//$WORK/\$WORK}")
             fi
-            # Search index sizes: mdBook's single index file vs opsbook's pagefind/ folder.
+            # Search index sizes: mdBook's single index file vs opsbook's search-index/ folder.
             if [[ $tool == mdbook ]]; then
                 # mdBook 0.4 writes searchindex.js and .json; 0.5 a hashed searchindex-HASH.js.
                 found=0
@@ -542,7 +542,7 @@ for n in "${PAGE_COUNTS[@]}"; do
                 warn=$(grep -i 'search index is very large' "$dir.log" | head -1 || true)
                 [[ -z $warn ]] || NOTES+=("mdbook, $n pages, warns: ${warn#*WARN }")
             elif [[ $tool == opsbook* ]]; then
-                index_rows "$n" "$label" "$output"
+                index_rows "$n" "$label" "$output" search-index
             fi
             # opsbook's own search page, on the build just timed (the plain corpus only: the
             # same pages as the Pagefind CLI rows below).
@@ -808,7 +808,7 @@ mkdir -p "$(dirname "$OUT")"
         echo
         table "$n"
         echo
-        echo "Search index: mdBook's one index file, opsbook's pagefind/ folder(s) and the Pagefind CLI's (both loaded in chunks)."
+        echo "Search index: mdBook's one index file, opsbook's search-index/ folder and the Pagefind CLI's pagefind/ (both loaded in pieces)."
         echo
         search_table "$n"
         if [[ $BROWSER == 1 ]]; then

@@ -33,7 +33,7 @@ function die(message) {
 }
 
 // ---- arguments -------------------------------------------------------------------------------
-const opts = { page: "/search/", runs: 3, twoWords: "rollback canary", label: null, json: null, pagefindPage: false, debounce: 120, timeout: 60000 };
+const opts = { page: "/search/", runs: 3, twoWords: "rollback canary", label: null, json: null, pagefindPage: false, debounce: 30, timeout: 60000 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
