@@ -246,7 +246,8 @@ pub(crate) fn revalidate(
     let started = Instant::now();
     let plan = render::Plan::update(
         &previous.plan,
-        &previous.graph.linked_assets,
+        (before, &previous.graph),
+        &ids,
         render::Inputs {
             site: &site,
             graph: &graph,

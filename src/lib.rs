@@ -405,7 +405,7 @@ fn validate(
     cache.keep_documents(&sources.documents, &parsed, highlight);
     let mut diagnostics = sources.diagnostics.clone();
     let mut docs = Vec::with_capacity(parsed.len());
-    for (p, source) in parsed.into_iter().zip(&sources.documents) {
+    for (p, source) in parsed.into_iter().zip(sources.documents.iter()) {
         match p {
             Ok(doc) => docs.push(doc),
             Err(d) => {

@@ -123,8 +123,8 @@ pub struct LinkGraph {
     pub docs: PerDoc<Arc<DocLinks>>,
     /// Per document, the documents that reference it (sorted, without itself).
     pub backlinks: PerDoc<Arc<[DocId]>>,
-    /// Per document, its `related` documents and those that name it in theirs.
-    pub related: PerDoc<Vec<DocId>>,
+    /// Per document, the documents that name it in their `related` list (sorted).
+    pub related_by: PerDoc<Arc<[DocId]>>,
     /// Assets some page links to, by path under `content/`.
     pub linked_assets: HashSet<String>,
 }
@@ -136,6 +136,8 @@ pub struct DocLinks {
     pub targets: Vec<Target>,
     /// Documents it references (links, wiki-links, front-matter references), with repeats.
     pub refs: Vec<DocId>,
+    /// The documents its `related` list names (sorted, without itself).
+    pub related: Vec<DocId>,
     /// Its broken links and references.
     pub problems: Vec<Diagnostic>,
 }
@@ -161,6 +163,20 @@ impl LinkGraph {
         })
     }
 
+    /// Document `i`'s related documents: those its `related` list names and those that name it
+    /// in theirs (`related` shows on both).
+    pub fn related(&self, i: DocId) -> Vec<DocId> {
+        let mut all: Vec<DocId> = self.docs[i]
+            .related
+            .iter()
+            .chain(self.related_by[i].iter())
+            .copied()
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
     /// Resolves a front-matter reference the link stage has already checked.
     pub fn lookup(&self, target: &str) -> Option<DocId> {
         self.index.resolve(target).ok()
@@ -184,29 +200,12 @@ pub fn build_graph(site: &Site, assets: &[String]) -> (LinkGraph, Vec<Diagnostic
         .map(|i| Arc::new(resolve(site, &index, i)))
         .collect();
     let docs = PerDoc(docs);
-    let mut backlinks: PerDoc<Vec<DocId>> = PerDoc(vec![Vec::new(); site.records.len()]);
-    for (source, links) in site.ids().zip(&docs.0) {
-        for &target in &links.refs {
-            if target != source {
-                backlinks[target].push(source);
-            }
-        }
-    }
-    let backlinks = backlinks
-        .0
-        .into_iter()
-        .map(|mut list| {
-            list.sort_unstable();
-            list.dedup();
-            Arc::from(list)
-        })
-        .collect();
     let graph = LinkGraph {
         linked_assets: linked_assets(&index, &docs),
-        related: related(site, &index),
+        backlinks: reverse(&docs, |d| &d.refs),
+        related_by: reverse(&docs, |d| &d.related),
         index: Arc::new(index),
         docs,
-        backlinks,
     };
     let problems = graph.all_problems().cloned().collect();
     (graph, problems)
@@ -240,26 +239,14 @@ pub(crate) fn relink(prev: &LinkGraph, before: &Site, site: &Site, changed: &[Do
         .collect();
     let mut docs = prev.docs.clone();
     let mut backlinks = prev.backlinks.clone();
+    let mut related_by = prev.related_by.clone();
     let mut assets_touched = false;
     for (&source, links) in again.iter().zip(fresh) {
-        let old: BTreeSet<DocId> = prev.docs[source].refs.iter().copied().collect();
-        let new: BTreeSet<DocId> = links.refs.iter().copied().collect();
-        for &t in old.difference(&new).filter(|&&t| t != source) {
-            backlinks[t] = backlinks[t]
-                .iter()
-                .copied()
-                .filter(|&b| b != source)
-                .collect();
-        }
-        for &t in new.difference(&old).filter(|&&t| t != source) {
-            let mut list = backlinks[t].to_vec();
-            if let Err(at) = list.binary_search(&source) {
-                list.insert(at, source);
-            }
-            backlinks[t] = Arc::from(list);
-        }
+        let old = &prev.docs[source];
+        update_reverse(&mut backlinks, source, &old.refs, &links.refs);
+        update_reverse(&mut related_by, source, &old.related, &links.related);
         let links_assets = |l: &DocLinks| l.targets.iter().any(|t| matches!(t, Target::Url(_)));
-        assets_touched |= links_assets(&prev.docs[source]) || links_assets(&links);
+        assets_touched |= links_assets(old) || links_assets(&links);
         docs[source] = links;
     }
     LinkGraph {
@@ -268,10 +255,10 @@ pub(crate) fn relink(prev: &LinkGraph, before: &Site, site: &Site, changed: &[Do
         } else {
             prev.linked_assets.clone()
         },
-        related: related(site, &prev.index),
         index: Arc::clone(&prev.index),
         docs,
         backlinks,
+        related_by,
     }
 }
 
@@ -297,9 +284,18 @@ fn resolve(site: &Site, index: &Index, i: DocId) -> DocLinks {
         resolver.reference(reference, "related document");
     }
     resolver.fields(&record.fields.0);
+    let mut related: Vec<DocId> = record
+        .related
+        .iter()
+        .filter_map(|r| index.resolve(split_anchor(&r.target).0).ok())
+        .filter(|&t| t != i)
+        .collect();
+    related.sort_unstable();
+    related.dedup();
     DocLinks {
         targets,
         refs: resolver.refs,
+        related,
         problems: resolver.diagnostics,
     }
 }
@@ -318,26 +314,48 @@ fn linked_assets(index: &Index, docs: &PerDoc<Arc<DocLinks>>) -> HashSet<String>
     linked
 }
 
-/// `related` shows on both documents.
-fn related(site: &Site, index: &Index) -> PerDoc<Vec<DocId>> {
-    let mut related: PerDoc<Vec<DocId>> = PerDoc(vec![Vec::new(); site.records.len()]);
-    for (source, record) in site.iter() {
-        for target in record
-            .related
-            .iter()
-            .filter_map(|r| index.resolve(split_anchor(&r.target).0).ok())
-        {
+/// Per document, the documents whose `targets` list names it (sorted, without itself).
+fn reverse(
+    docs: &PerDoc<Arc<DocLinks>>,
+    targets: impl Fn(&DocLinks) -> &Vec<DocId>,
+) -> PerDoc<Arc<[DocId]>> {
+    let mut lists: Vec<Vec<DocId>> = vec![Vec::new(); docs.0.len()];
+    for (n, links) in docs.0.iter().enumerate() {
+        let source = DocId::new(n);
+        for &target in targets(links) {
             if target != source {
-                related[source].push(target);
-                related[target].push(source);
+                lists[target.index()].push(source);
             }
         }
     }
-    for list in &mut related.0 {
-        list.sort_unstable();
-        list.dedup();
+    lists
+        .into_iter()
+        .map(|mut list| {
+            list.sort_unstable();
+            list.dedup();
+            Arc::from(list)
+        })
+        .collect()
+}
+
+/// A reverse index after `source`'s list of targets went from `old` to `new`.
+fn update_reverse(reverse: &mut PerDoc<Arc<[DocId]>>, source: DocId, old: &[DocId], new: &[DocId]) {
+    let old: BTreeSet<DocId> = old.iter().copied().filter(|&t| t != source).collect();
+    let new: BTreeSet<DocId> = new.iter().copied().filter(|&t| t != source).collect();
+    for &t in old.difference(&new) {
+        reverse[t] = reverse[t]
+            .iter()
+            .copied()
+            .filter(|&b| b != source)
+            .collect();
     }
-    related
+    for &t in new.difference(&old) {
+        let mut list = reverse[t].to_vec();
+        if let Err(at) = list.binary_search(&source) {
+            list.insert(at, source);
+        }
+        reverse[t] = Arc::from(list);
+    }
 }
 
 struct Resolver<'a> {

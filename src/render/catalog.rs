@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::archive;
-use crate::site::{DocId, Site};
+use crate::site::{DocId, Record, Site};
 
 pub(super) struct Catalog {
     /// Path prefix of every internal URL (`""` or `/handbook`).
@@ -25,6 +25,19 @@ pub(super) struct Catalog {
 }
 
 impl Catalog {
+    /// Whether a catalog made with `old` holds just what one made with `new` would: what lists,
+    /// counts, charts and the navigation read of a document is the same.
+    pub fn same_facts(old: &Record, new: &Record) -> bool {
+        let (a, b) = (&old.doc, &new.doc);
+        old.kind == new.kind
+            && old.template == new.template
+            && old.fields == new.fields
+            && a.title == b.title
+            && a.date == b.date
+            && a.weight == b.weight
+            && a.draft == b.draft
+    }
+
     pub fn new(site: &Site) -> Catalog {
         let mut reviews_by_template = vec![Vec::new(); site.templates.len()];
         let mut docs_by_team: HashMap<String, Vec<DocId>> = HashMap::new();

@@ -34,7 +34,8 @@ pub(super) fn render(
     }
     let mut page = page_view(ctx, i);
     // Lists a page already shows in full are left out of "Referenced by".
-    let mut listed: BTreeSet<DocId> = ctx.graph.related[i].iter().copied().collect();
+    let related = ctx.graph.related(i);
+    let mut listed: BTreeSet<DocId> = related.iter().copied().collect();
     macro_rules! finish {
         ($name:expr, $extra:expr) => {{
             page.backlinks = backlink_groups(ctx, i, &listed);
@@ -104,7 +105,7 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
             .map(|row| ctx.item_view(row, false))
             .collect(),
         timings: timings(record),
-        related: ctx.summaries(&ctx.graph.related[i]),
+        related: ctx.summaries(&ctx.graph.related(i)),
         updated: source_rel(&doc.path)
             .and_then(|rel| ctx.history.get(rel))
             .map(|d| d.to_string()),

@@ -51,8 +51,10 @@ enum Job {
 /// Every file of the site and how to make it.
 pub struct Plan {
     renderer: Arc<Renderer>,
-    catalog: Catalog,
-    site_view: SiteView,
+    /// Shared by successive plans of the preview server while edits leave what it is made
+    /// from (dates, titles, fields, kinds) as it was; so is the header.
+    catalog: Arc<Catalog>,
+    site_view: Arc<SiteView>,
     /// Output path (`a/b/index.html`) -> what makes it. Shared by successive plans of the
     /// preview server while no file is added, removed or renamed.
     jobs: Arc<BTreeMap<String, Job>>,
@@ -150,17 +152,35 @@ impl Plan {
         Plan::with_jobs(inputs, catalog, renderer, Arc::new(jobs))
     }
 
-    /// The plan of `inputs`, whose site has the same files as the one `prev` was made for, only
-    /// some of their contents changed: the jobs are the same (unless the set of assets some page
-    /// links to changed); the catalog and the header are worked out again.
-    pub fn update(prev: &Plan, prev_linked: &HashSet<String>, inputs: Inputs<'_>) -> Plan {
-        if *prev_linked != inputs.graph.linked_assets {
-            return Plan::new(inputs, Arc::clone(&prev.renderer));
+    /// The plan of `inputs`, whose site has the same files as `before` (the one `prev` was made
+    /// for), only the contents of the `changed` documents differ: the jobs are the same (unless
+    /// the set of assets some page links to changed), and the catalog and the header too unless
+    /// the edits changed what they are made from.
+    pub fn update(
+        prev: &Plan,
+        before: (&Site, &LinkGraph),
+        changed: &[DocId],
+        inputs: Inputs<'_>,
+    ) -> Plan {
+        let renderer = Arc::clone(&prev.renderer);
+        if before.1.linked_assets != inputs.graph.linked_assets {
+            return Plan::new(inputs, renderer);
+        }
+        let same_facts = changed
+            .iter()
+            .all(|&i| Catalog::same_facts(&before.0[i], &inputs.site[i]));
+        if same_facts {
+            return Plan {
+                renderer,
+                catalog: Arc::clone(&prev.catalog),
+                site_view: Arc::clone(&prev.site_view),
+                jobs: Arc::clone(&prev.jobs),
+            };
         }
         Plan::with_jobs(
             inputs,
             Catalog::new(inputs.site),
-            Arc::clone(&prev.renderer),
+            renderer,
             Arc::clone(&prev.jobs),
         )
     }
@@ -189,8 +209,8 @@ impl Plan {
         };
         Plan {
             renderer,
-            catalog,
-            site_view,
+            catalog: Arc::new(catalog),
+            site_view: Arc::new(site_view),
             jobs,
         }
     }

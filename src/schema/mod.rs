@@ -186,7 +186,7 @@ pub fn field_label(name: &str) -> String {
 }
 
 /// Typed, validated field values of one document, in template order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fields(pub Vec<(String, FieldValue)>);
 
 impl Fields {
@@ -202,7 +202,7 @@ pub struct Reference {
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FieldValue {
     String(String),
     Int(i64),
@@ -226,7 +226,7 @@ pub enum ItemStatus {
     Dropped,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActionItem {
     pub title: String,
     pub owner: Option<String>,
@@ -242,7 +242,7 @@ pub enum Direction {
     Down,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
     pub name: String,
     pub unit: String,
