@@ -139,7 +139,7 @@ struct RawList {
 
 /// Facet values and combinations.
 #[derive(Default)]
-struct Facets {
+pub(super) struct Facets {
     names: Vec<String>,
     labels: Vec<String>,
     value_labels: Vec<FxHashMap<String, String>>,
@@ -151,7 +151,46 @@ struct Facets {
 }
 
 impl Facets {
-    fn new(defs: &[FacetDef]) -> Facets {
+    /// The facet table: facet names and labels, values with their counts and labels, and the
+    /// combinations.
+    pub(super) fn json(&self) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Facet<'a> {
+            name: &'a str,
+            label: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Table<'a> {
+            facets: Vec<Facet<'a>>,
+            /// [facet, value, label, documents] by value id.
+            values: Vec<(u32, &'a str, &'a str, u32)>,
+            /// Value ids by combination id.
+            combos: &'a [Vec<u32>],
+        }
+        let f = self;
+        let table = Table {
+            facets: f
+                .names
+                .iter()
+                .zip(&f.labels)
+                .map(|(name, label)| Facet { name, label })
+                .collect(),
+            values: f
+                .values
+                .iter()
+                .map(|(facet, value, total)| {
+                    let label = f.value_labels[*facet as usize]
+                        .get(value)
+                        .map_or(value.as_str(), String::as_str);
+                    (*facet, value.as_str(), label, *total)
+                })
+                .collect(),
+            combos: &f.combos,
+        };
+        serde_json::to_vec(&table).unwrap_or_default()
+    }
+
+    pub(super) fn new(defs: &[FacetDef]) -> Facets {
         let mut f = Facets::default();
         for d in defs {
             f.names.push(d.name.clone());
@@ -165,7 +204,7 @@ impl Facets {
         f
     }
 
-    fn combo(&mut self, facets: &[(String, Vec<String>)]) -> u32 {
+    pub(super) fn combo(&mut self, facets: &[(String, Vec<String>)]) -> u32 {
         let mut combo = Vec::new();
         for (name, values) in facets {
             let facet = match self.names.iter().position(|n| n == name) {
@@ -226,11 +265,7 @@ impl Fragments {
         if doc.is_multiple_of(FRAG_CHUNK) && doc > 0 {
             self.flush(sink)?;
         }
-        // `{"n":<doc>,` + the rest: the client checks it got the document it asked for.
-        let mut bytes = Vec::with_capacity(fragment.len() + 16);
-        bytes.extend_from_slice(format!("{{\"n\":{doc},").as_bytes());
-        bytes.extend_from_slice(fragment.get(1..).unwrap_or_default());
-        self.chunk.push(bytes);
+        self.chunk.push(numbered(doc, fragment));
         Ok(())
     }
 
@@ -247,16 +282,7 @@ impl Fragments {
         let folder = format!("{hash:016x}");
         let chunk = std::mem::take(&mut self.chunk);
         for (g, group) in chunk.chunks(FRAG_GROUP as usize).enumerate() {
-            // A JSON array of the group's fragments, in document order.
-            let mut file = Vec::with_capacity(group.iter().map(|f| f.len() + 1).sum::<usize>() + 2);
-            file.push(b'[');
-            for (k, f) in group.iter().enumerate() {
-                if k > 0 {
-                    file.push(b',');
-                }
-                file.extend_from_slice(f);
-            }
-            file.push(b']');
+            let file = json_array(group.iter().map(Vec::as_slice));
             self.files += 1;
             self.bytes += file.len() as u64;
             let number = self.first / FRAG_GROUP + g as u32;
@@ -410,7 +436,12 @@ impl Inverted {
                 .map(|&stem| {
                     let s = stem as usize;
                     let forms = &forms[forms_start[s] as usize..forms_start[s + 1] as usize];
-                    encode_stem(&self.lists[s], forms, vocab, &self.doc_len, avg)
+                    encode_stem(
+                        self.lists[s].iter(),
+                        forms.iter().map(|&(_, w)| &*vocab.surfaces[w as usize]),
+                        &self.doc_len,
+                        avg,
+                    )
                 })
                 .collect();
             for (&stem, (record, chunks)) in block.iter().zip(encoded) {
@@ -465,35 +496,34 @@ impl Inverted {
         for &w in &words {
             let word = &vocab.surfaces[w as usize];
             if shard.size() >= DICT_SHARD_BYTES {
-                let (first, data) = shard.finish(&file_hashes, &segments, &seg_of);
+                let (first, data) = shard.finish();
                 let name = format::hashed_name("dict", format::content_hash(&data), "bin");
                 shards.push((first, name.clone()));
                 out.emit(name, data)?;
                 shard = DictShard::default();
             }
             let stem = vocab.stem_of[w as usize];
-            shard.add(word, stem, self.surface_df[w as usize], &seg_of, &segments);
+            let (start, n) = seg_of[stem as usize];
+            let segs: Vec<(u64, u32, u32)> = segments[start as usize..(start + n) as usize]
+                .iter()
+                .map(|&(file, offset, len)| (file_hashes[file as usize], offset, len))
+                .collect();
+            shard.add(word, stem, self.surface_df[w as usize], &segs);
         }
         if !shard.entries_empty() {
-            let (first, data) = shard.finish(&file_hashes, &segments, &seg_of);
+            let (first, data) = shard.finish();
             let name = format::hashed_name("dict", format::content_hash(&data), "bin");
             shards.push((first, name.clone()));
             out.emit(name, data)?;
         }
 
         // Facets: the table, then each document's combination in chunks.
-        let facets_json = self.facets_json();
+        let facets_json = self.facets.json();
         let facets_name = format::hashed_name("facets", format::content_hash(&facets_json), "json");
         out.emit(facets_name.clone(), facets_json)?;
         let mut facet_chunks = Vec::new();
         for (k, combos) in self.doc_combo.chunks(FACET_CHUNK as usize).enumerate() {
-            let mut data = format::start_file(FACET_DOCS_MAGIC);
-            put_varint(&mut data, k as u64 * u64::from(FACET_CHUNK));
-            put_varint(&mut data, combos.len() as u64);
-            for &c in combos {
-                put_varint(&mut data, u64::from(c));
-            }
-            format::finish_file(&mut data);
+            let data = facet_docs(k, combos);
             let name = format::hashed_name("facetdocs", format::content_hash(&data), "bin");
             facet_chunks.push(name.clone());
             out.emit(name, data)?;
@@ -527,74 +557,31 @@ impl Inverted {
             bytes: out.bytes,
         })
     }
-
-    fn facets_json(&self) -> Vec<u8> {
-        #[derive(Serialize)]
-        struct Facet<'a> {
-            name: &'a str,
-            label: &'a str,
-        }
-        #[derive(Serialize)]
-        struct Table<'a> {
-            facets: Vec<Facet<'a>>,
-            /// [facet, value, label, documents] by value id.
-            values: Vec<(u32, &'a str, &'a str, u32)>,
-            /// Value ids by combination id.
-            combos: &'a [Vec<u32>],
-        }
-        let f = &self.facets;
-        let table = Table {
-            facets: f
-                .names
-                .iter()
-                .zip(&f.labels)
-                .map(|(name, label)| Facet { name, label })
-                .collect(),
-            values: f
-                .values
-                .iter()
-                .map(|(facet, value, total)| {
-                    let label = f.value_labels[*facet as usize]
-                        .get(value)
-                        .map_or(value.as_str(), String::as_str);
-                    (*facet, value.as_str(), label, *total)
-                })
-                .collect(),
-            combos: &f.combos,
-        };
-        serde_json::to_vec(&table).unwrap_or_default()
-    }
 }
 
 /// A stem's record: its surface forms (most frequent first, at most 32), then its postings with
 /// impacts as (count, pairs) chunks of at most `POSTINGS_MAX_BYTES`, each counted from doc 0.
-fn encode_stem(
-    list: &RawList,
-    forms: &[(u32, u32)],
-    vocab: &Vocab,
+/// `postings` are (document, `tf << 3 | flags`), in document order.
+pub(super) fn encode_stem<'w>(
+    postings: impl Iterator<Item = (u32, u32)>,
+    forms: impl Iterator<Item = &'w str>,
     doc_len: &[u32],
     avg: f32,
 ) -> (Vec<u8>, Vec<Vec<u8>>) {
     const MAX_FORMS: usize = 32;
+    let forms: Vec<&str> = forms.take(MAX_FORMS).collect();
     let mut record = Vec::with_capacity(32);
-    let forms = &forms[..forms.len().min(MAX_FORMS)];
     put_varint(&mut record, forms.len() as u64);
-    for &(_, w) in forms {
-        put_str(&mut record, &vocab.surfaces[w as usize]);
+    for form in forms {
+        put_str(&mut record, form);
     }
     let mut chunks = Vec::new();
-    let mut chunk = Vec::with_capacity(list.bytes.len());
+    let mut chunk = Vec::new();
     let mut chunk_count = 0u64;
     let mut prev = 0u32;
-    let mut r = format::Reader::at(&list.bytes, 0);
-    let mut doc = 0u32;
     let budget_first = POSTINGS_MAX_BYTES.saturating_sub(record.len() + 16);
     let mut pair = Vec::with_capacity(8);
-    for _ in 0..list.count {
-        // Our own encoding, just written: it decodes.
-        let delta = r.varint().unwrap_or(0) as u32;
-        let stats = r.varint().unwrap_or(0) as u32;
-        doc += delta;
+    for (doc, stats) in postings {
         let length = doc_len.get(doc as usize).copied().unwrap_or(0);
         let imp = impact(stats, length, avg);
         let exact = u64::from(stats & EXACT_ID != 0);
@@ -629,6 +616,54 @@ fn encode_stem(
     (record, chunks)
 }
 
+impl RawList {
+    /// The postings as written: (document, counts), in document order.
+    fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let mut r = format::Reader::at(&self.bytes, 0);
+        let mut doc = 0u32;
+        (0..self.count).map(move |_| {
+            // Our own encoding, just written: it decodes.
+            doc += r.varint().unwrap_or(0) as u32;
+            let stats = r.varint().unwrap_or(0) as u32;
+            (doc, stats)
+        })
+    }
+}
+
+/// A document's fragment with its number in front, `{"n":<doc>,...}`: the client checks it got
+/// the document it asked for.
+pub(super) fn numbered(doc: u32, fragment: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(fragment.len() + 16);
+    bytes.extend_from_slice(format!("{{\"n\":{doc},").as_bytes());
+    bytes.extend_from_slice(fragment.get(1..).unwrap_or_default());
+    bytes
+}
+
+/// A fragment file: a JSON array of a group's fragments, in document order.
+pub(super) fn json_array<'a>(items: impl Iterator<Item = &'a [u8]>) -> Vec<u8> {
+    let mut file = vec![b'['];
+    for (k, item) in items.enumerate() {
+        if k > 0 {
+            file.push(b',');
+        }
+        file.extend_from_slice(item);
+    }
+    file.push(b']');
+    file
+}
+
+/// The `k`th facet chunk: each of its documents' combination.
+pub(super) fn facet_docs(k: usize, combos: &[u32]) -> Vec<u8> {
+    let mut data = format::start_file(FACET_DOCS_MAGIC);
+    put_varint(&mut data, k as u64 * u64::from(FACET_CHUNK));
+    put_varint(&mut data, combos.len() as u64);
+    for &c in combos {
+        put_varint(&mut data, u64::from(c));
+    }
+    format::finish_file(&mut data);
+    data
+}
+
 /// The sink, counting what passes through it.
 struct Emitter<'s, 'a, E> {
     sink: &'s mut Sink<'a, E>,
@@ -659,74 +694,69 @@ fn flush_pack<E>(
 }
 
 #[derive(Serialize)]
-struct Manifest<'a> {
-    version: u32,
-    documents: u64,
-    language: &'a str,
-    stemmed: bool,
-    impact_max: f32,
+pub(super) struct Manifest<'a> {
+    pub(super) version: u32,
+    pub(super) documents: u64,
+    pub(super) language: &'a str,
+    pub(super) stemmed: bool,
+    pub(super) impact_max: f32,
     /// [first word, file] per dictionary shard, in order.
-    dict: Vec<(String, String)>,
-    frag_chunk: u32,
+    pub(super) dict: Vec<(String, String)>,
+    pub(super) frag_chunk: u32,
     /// Documents per fragment file.
-    frag_group: u32,
+    pub(super) frag_group: u32,
     /// Per chunk of `frag_chunk` documents, the folder of their fragments.
-    frags: &'a [String],
-    facets: String,
-    facet_chunk: u32,
-    facet_docs: Vec<String>,
+    pub(super) frags: &'a [String],
+    pub(super) facets: String,
+    pub(super) facet_chunk: u32,
+    pub(super) facet_docs: Vec<String>,
 }
 
 /// One dictionary shard being assembled.
 #[derive(Default)]
-struct DictShard {
+pub(super) struct DictShard {
     first: Option<String>,
     prev: String,
     entries: Vec<u8>,
     count: u64,
     /// Stem -> row in this shard.
     rows: FxHashMap<u32, u32>,
-    row_stems: Vec<u32>,
-    /// Postings file -> local index.
-    files: FxHashMap<u32, u32>,
-    file_ids: Vec<u32>,
+    /// Each row's segments: (postings file's hash, offset, length).
+    row_segments: Vec<Vec<(u64, u32, u32)>>,
+    /// Postings file (by hash) -> local index.
+    files: FxHashMap<u64, u32>,
+    file_hashes: Vec<u64>,
     rows_bytes: usize,
 }
 
 impl DictShard {
-    fn size(&self) -> usize {
-        self.entries.len() + self.rows_bytes + self.file_ids.len() * 8
+    pub(super) fn size(&self) -> usize {
+        self.entries.len() + self.rows_bytes + self.file_hashes.len() * 8
     }
 
-    fn entries_empty(&self) -> bool {
+    pub(super) fn entries_empty(&self) -> bool {
         self.count == 0
     }
 
-    fn add(
-        &mut self,
-        word: &str,
-        stem: u32,
-        freq: u32,
-        seg_of: &[(u32, u32)],
-        segments: &[(u32, u32, u32)],
-    ) {
+    /// Adds `word` (the shard's words come in sorted order), whose stem's postings are in
+    /// `segments` (file hash, offset, length).
+    pub(super) fn add(&mut self, word: &str, stem: u32, freq: u32, segments: &[(u64, u32, u32)]) {
         if self.first.is_none() {
             self.first = Some(word.to_string());
         }
         let row = match self.rows.get(&stem) {
             Some(&r) => r,
             None => {
-                let r = self.row_stems.len() as u32;
+                let r = self.row_segments.len() as u32;
                 self.rows.insert(stem, r);
-                self.row_stems.push(stem);
-                let (start, n) = seg_of[stem as usize];
-                for &(file, _, _) in &segments[start as usize..(start + n) as usize] {
+                for &(file, _, _) in segments {
                     if !self.files.contains_key(&file) {
-                        self.files.insert(file, self.file_ids.len() as u32);
-                        self.file_ids.push(file);
+                        self.files.insert(file, self.file_hashes.len() as u32);
+                        self.file_hashes.push(file);
                     }
                 }
-                self.rows_bytes += 4 + 8 * n as usize;
+                self.rows_bytes += 4 + 8 * segments.len();
+                self.row_segments.push(segments.to_vec());
                 r
             }
         };
@@ -746,22 +776,17 @@ impl DictShard {
         self.count += 1;
     }
 
-    fn finish(
-        self,
-        file_hashes: &[u64],
-        segments: &[(u32, u32, u32)],
-        seg_of: &[(u32, u32)],
-    ) -> (String, Vec<u8>) {
+    /// The shard's first word and its file.
+    pub(super) fn finish(self) -> (String, Vec<u8>) {
         let mut out = format::start_file(DICT_MAGIC);
-        put_varint(&mut out, self.file_ids.len() as u64);
-        for &f in &self.file_ids {
-            out.extend_from_slice(&file_hashes[f as usize].to_le_bytes());
+        put_varint(&mut out, self.file_hashes.len() as u64);
+        for &f in &self.file_hashes {
+            out.extend_from_slice(&f.to_le_bytes());
         }
-        put_varint(&mut out, self.row_stems.len() as u64);
-        for &stem in &self.row_stems {
-            let (start, n) = seg_of[stem as usize];
-            put_varint(&mut out, u64::from(n));
-            for &(file, offset, len) in &segments[start as usize..(start + n) as usize] {
+        put_varint(&mut out, self.row_segments.len() as u64);
+        for segments in &self.row_segments {
+            put_varint(&mut out, segments.len() as u64);
+            for &(file, offset, len) in segments {
                 put_varint(&mut out, u64::from(self.files[&file]));
                 put_varint(&mut out, u64::from(offset));
                 put_varint(&mut out, u64::from(len));

@@ -269,53 +269,151 @@ fn large_archives_split_chunks_groups_and_long_postings() {
     assert_eq!(r.manifest.facet_docs.len(), n.div_ceil(8192));
 }
 
+/// What a reader finds for each query, as URLs, and each document's facets: what the live index
+/// must answer the same as a build of the same documents.
+fn answers(reader: &IndexReader) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = [
+        "quokka",
+        "wombat",
+        "failover",
+        "failed",
+        "fail",
+        "INC-2026-004",
+        "eu-west-1",
+        "west",
+        "cache",
+        "sev1",
+        "new page",
+        "\"failed over\"",
+        "another",
+    ]
+    .iter()
+    .map(|q| {
+        let urls = reader
+            .results(q)
+            .unwrap()
+            .into_iter()
+            .map(|d| {
+                reader.fragment(d).unwrap()["u"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        (q.to_string(), urls)
+    })
+    .collect();
+    for d in 0..reader.manifest.documents as u32 {
+        let url = reader.fragment(d).unwrap()["u"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut facets: Vec<String> = reader
+            .facets_of(d)
+            .unwrap()
+            .into_iter()
+            .map(|(f, v)| format!("{f}:{v}"))
+            .collect();
+        facets.sort();
+        out.push((url, facets));
+    }
+    out.sort();
+    out
+}
+
 #[test]
-fn the_live_index_matches_a_build_and_follows_edits() {
+fn the_live_index_answers_as_a_build_does_and_follows_edits() {
     let docs = corpus();
     let mut live = LiveIndex::with_docs(docs.clone(), options());
-    let built: BTreeMap<String, Vec<u8>> = build(docs.clone(), &options()).into_iter().collect();
-    for (path, bytes) in &built {
-        assert_eq!(live.file(path).as_deref(), Some(bytes.as_slice()), "{path}");
-    }
-    assert_eq!(live.file("search-index/nope.bin"), None);
-    let read = |live: &LiveIndex| {
-        let manifest = live.file(MANIFEST).unwrap();
-        let m: read::Manifest = serde_json::from_slice(&manifest).unwrap();
-        let mut files = vec![(MANIFEST.to_string(), manifest.to_vec())];
-        let mut names: Vec<String> = m.dict.iter().map(|d| d.1.clone()).collect();
-        names.push(m.facets.clone());
-        names.extend(m.facet_docs.clone());
-        for n in names {
-            let path = format!("{INDEX_DIR}/{n}");
-            files.push((path.clone(), live.file(&path).unwrap().to_vec()));
-        }
-        // Postings and fragment files, as the reader asks for them.
-        let all: Vec<(String, Vec<u8>)> = built_names(live, &files);
-        IndexReader::new(&all).unwrap()
+    let read = read_live;
+    let built = |docs: Vec<SearchDoc>| {
+        let files = build(docs, &options());
+        answers(&IndexReader::new(&files).unwrap())
     };
+    assert_eq!(answers(&read(&live)), built(docs.clone()));
+    assert_eq!(live.file("search-index/nope.bin"), None);
     // An edit: the new word is findable at once, the old one is gone.
     let mut edited = docs[3].clone();
     edited.sections[0].text = "Now about a wombat.".into();
-    live.upsert(edited);
+    live.upsert(edited.clone());
     let r = read(&live);
     check(&r, "wombat", &["/guides/plain/"]);
     check(&r, "quokka", &[]);
+    let mut now = docs.clone();
+    now[3] = edited;
+    assert_eq!(answers(&r), built(now.clone()));
     // A new document, then a removal.
     live.upsert(doc("/new/", "New page", "Another quokka appears."));
     check(&read(&live), "quokka", &["/new/"]);
+    now.push(doc("/new/", "New page", "Another quokka appears."));
+    assert_eq!(answers(&read(&live)), built(now.clone()));
     assert!(live.remove("/incidents/db/"));
     assert!(!live.remove("/incidents/db/"));
     let r = read(&live);
     check(&r, "INC-2026-004", &["/incidents/cache/"]);
     assert_eq!(live.len(), 4);
-    // The same as a fresh build of what is left.
-    let mut left = docs[1..].to_vec();
-    left[2].sections[0].text = "Now about a wombat.".into();
-    left.push(doc("/new/", "New page", "Another quokka appears."));
-    let fresh: BTreeMap<String, Vec<u8>> = build(left, &options()).into_iter().collect();
-    for (path, bytes) in &fresh {
-        assert_eq!(live.file(path).as_deref(), Some(bytes.as_slice()), "{path}");
+    now.remove(0);
+    assert_eq!(answers(&r), built(now));
+}
+
+/// The live index's files, read as the browser reads them.
+fn read_live(live: &LiveIndex) -> IndexReader {
+    let manifest = live.file(MANIFEST).unwrap();
+    let m: read::Manifest = serde_json::from_slice(&manifest).unwrap();
+    let mut files = vec![(MANIFEST.to_string(), manifest.to_vec())];
+    let mut names: Vec<String> = m.dict.iter().map(|d| d.1.clone()).collect();
+    names.push(m.facets.clone());
+    names.extend(m.facet_docs.clone());
+    for n in names {
+        let path = format!("{INDEX_DIR}/{n}");
+        files.push((path.clone(), live.file(&path).unwrap().to_vec()));
     }
+    // Postings and fragment files, as the reader asks for them.
+    let all: Vec<(String, Vec<u8>)> = built_names(live, &files);
+    IndexReader::new(&all).unwrap()
+}
+
+/// An edit re-encodes only what the edited document is in: a file of another stem, and a
+/// dictionary shard none of its words are in, keep their names.
+#[test]
+fn an_edit_renames_only_the_files_it_touches() {
+    let mut docs: Vec<SearchDoc> = (0..3000)
+        .map(|i| {
+            doc(
+                &format!("/d/{i}/"),
+                &format!("Doc {i}"),
+                &format!("word{i} common filler{}", i % 50),
+            )
+        })
+        .collect();
+    let mut live = LiveIndex::with_docs(docs.clone(), options());
+    let names = |live: &LiveIndex| -> read::Manifest {
+        serde_json::from_slice(&live.file(MANIFEST).unwrap()).unwrap()
+    };
+    let before = names(&live);
+    assert!(before.dict.len() > 3, "{} shards", before.dict.len());
+    docs[7].sections[0].text = "word7 common filler7 zebra".into();
+    live.upsert(docs[7].clone());
+    let after = names(&live);
+    let renamed = before
+        .dict
+        .iter()
+        .zip(&after.dict)
+        .filter(|(a, b)| a.1 != b.1)
+        .count();
+    assert!(
+        renamed >= 1 && renamed < before.dict.len(),
+        "{renamed} of {} shards renamed",
+        before.dict.len()
+    );
+    let changed_chunks = before
+        .frags
+        .iter()
+        .zip(&after.frags)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(changed_chunks, 1);
+    check(&read_live(&live), "zebra", &["/d/7/"]);
 }
 
 /// Every file the live index has, found through the names the given files mention.
