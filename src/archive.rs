@@ -12,19 +12,67 @@ use crate::site::{DocId, Record, Site, Template};
 /// One action item and where it came from.
 #[derive(Debug, Clone)]
 pub struct ActionRow<'a> {
+    /// The item as the newest review that lists it has it (its status, its link).
     pub item: &'a ActionItem,
-    /// The review that holds it.
+    /// That review.
     pub source: DocId,
+    /// Every review that lists the item, newest first: `source` and any older ones.
+    pub sources: Vec<DocId>,
     pub teams: Vec<String>,
     pub overdue: bool,
 }
 
-/// Every action item in the site: open ones first (most overdue first), then done and dropped.
+/// Every action item in the site, each once: open ones first (most overdue first), then done
+/// and dropped.
+///
+/// Reviews often carry an item forward (an ops review repeats an incident's follow-up). Two
+/// entries are the same item when they have the same title (ignoring case and runs of
+/// spaces), the same owner and the same due date: one row stands for both, with the status of
+/// the newest review that lists it, the teams of all of them, and every review as a source. An
+/// item whose due date moved is a new item: the archive cannot tell a new promise from a
+/// postponed one.
 pub fn action_items(site: &Site) -> Vec<ActionRow<'_>> {
-    let mut rows: Vec<ActionRow<'_>> = site
+    use std::collections::HashMap;
+    let mut all: Vec<ActionRow<'_>> = site
         .iter()
         .flat_map(|(i, r)| items_of(site, i, r))
         .collect();
+    // Newest review first, so the first row of each item is the one that speaks for it.
+    all.sort_by(|a, b| {
+        let (da, db) = (site[a.source].doc.date, site[b.source].doc.date);
+        db.cmp(&da).then(a.source.cmp(&b.source))
+    });
+    let mut rows: Vec<ActionRow<'_>> = Vec::new();
+    let mut seen: HashMap<(String, Option<&str>, Option<Date>), usize> = HashMap::new();
+    for row in all {
+        let key = (
+            row.item
+                .title
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase(),
+            row.item.owner.as_deref(),
+            row.item.due,
+        );
+        match seen.get(&key) {
+            Some(&at) => {
+                let kept = &mut rows[at];
+                if !kept.sources.contains(&row.source) {
+                    kept.sources.push(row.source);
+                }
+                for team in row.teams {
+                    if !kept.teams.contains(&team) {
+                        kept.teams.push(team);
+                    }
+                }
+            }
+            None => {
+                seen.insert(key, rows.len());
+                rows.push(row);
+            }
+        }
+    }
     sort_items(&mut rows);
     rows
 }
@@ -57,6 +105,7 @@ pub fn items_of<'a>(site: &Site, i: DocId, record: &'a Record) -> Vec<ActionRow<
                 rows.push(ActionRow {
                     item,
                     source: i,
+                    sources: vec![i],
                     teams,
                     overdue: is_overdue(item, site.today),
                 });

@@ -80,7 +80,8 @@ pub(super) struct ItemView {
     pub overdue: bool,
     /// Rendered link to a related document, if any.
     pub link: Option<LinkView>,
-    pub source: Option<DocSummary>,
+    /// The reviews that list it, newest first, by id (or title); empty when not asked for.
+    pub sources: Vec<LinkView>,
 }
 
 #[derive(Serialize)]
@@ -415,7 +416,24 @@ impl Ctx<'_> {
                 .as_ref()
                 .and_then(|l| self.graph.lookup(&l.target))
                 .map(|i| self.doc_link(i)),
-            source: with_source.then(|| self.summary(row.source)),
+            sources: if with_source {
+                row.sources
+                    .iter()
+                    .map(|&i| {
+                        let doc = &self.site[i].doc;
+                        LinkView {
+                            title: if doc.explicit_id {
+                                doc.id.clone()
+                            } else {
+                                doc.title.clone()
+                            },
+                            url: self.url(&doc.url),
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 

@@ -118,3 +118,51 @@ fn the_incident_catalogue_counts_by_month_and_severity() {
         "drafts stay out of counts and charts"
     );
 }
+
+/// A later review that carries an item forward (same title, owner and due date) adds a source
+/// to it, not a second row, and its status is the one that counts.
+#[test]
+fn an_item_two_reviews_list_is_counted_once() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/incidents/2026-05-cache.md",
+        "+++\ntitle = \"Cache eviction storm\"\nid = \"INC-2026-002\"\ndate = 2026-05-02\nseverity = \"sev3\"\nteams = [\"payments\"]\n\n[[action_items]]\ntitle = \"automate  failover DRILLS\"\nowner = \"dana\"\ndue = 2026-04-01\nstatus = \"done\"\n\n[[action_items]]\ntitle = \"Automate failover drills\"\nowner = \"dana\"\ndue = 2026-07-01\nstatus = \"open\"\n+++\n\n## Summary\n\nCaches emptied.\n\n## Timeline\n\nShort.\n",
+    );
+    site.build().assert_success();
+    let tracker = site.page("/action-items/");
+    let rows: Vec<&str> = tracker
+        .split("<tr")
+        .filter(|r| {
+            r.to_lowercase().contains("automate failover drills")
+                || r.contains("automate  failover DRILLS")
+        })
+        .collect();
+    // Due 2026-04-01 in both reviews: one item, from both. Due 2026-07-01: another item.
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    let both = rows
+        .iter()
+        .find(|r| r.contains("2026-04-01"))
+        .expect("the carried item");
+    assert!(
+        both.contains("href=\"/incidents/2026-05-cache/\">INC-2026-002</a>")
+            && both.contains("href=\"/incidents/2026-03-db-failover/\">INC-2026-001</a>"),
+        "both reviews are its sources, newest first: {both}"
+    );
+    assert!(
+        both.find("INC-2026-002") < both.find("INC-2026-001"),
+        "{both}"
+    );
+    // The newer review says it is done: it is, and so no longer open or overdue. Open: only
+    // the one due in July.
+    assert!(
+        both.contains("item-done") && !both.contains("is-overdue"),
+        "{both}"
+    );
+    assert!(tracker.contains("<strong>1</strong> open"), "{tracker}");
+    assert!(tracker.contains("<strong>0</strong> overdue"), "{tracker}");
+    let home = site.page("/");
+    assert!(
+        home.contains("<strong>1</strong> open action item"),
+        "{home}"
+    );
+}
