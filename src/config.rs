@@ -27,6 +27,7 @@ pub struct Config {
     pub highlight: HighlightConfig,
     pub markdown: MarkdownConfig,
     pub search: SearchConfig,
+    pub pages: PagesConfig,
     /// Folders under `content/` that are never published: no page, search entry, feed item,
     /// listing, count or chart comes from them. `check` still validates them.
     pub private: Vec<String>,
@@ -79,6 +80,43 @@ impl Default for SearchConfig {
     }
 }
 
+/// The front matter of plain pages (guides, imported postmortems): keys opsbook does not use
+/// itself are shown on the page as a list of facts.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PagesConfig {
+    /// Front-matter keys that become search filters and columns of their folder's listing.
+    pub facets: Vec<String>,
+    /// Front-matter keys left out of a page's facts: settings of the tool a handbook was
+    /// imported from.
+    pub hidden: Vec<String>,
+}
+
+impl Default for PagesConfig {
+    fn default() -> PagesConfig {
+        PagesConfig {
+            facets: Vec::new(),
+            hidden: [
+                "aliases",
+                "cover",
+                "hero",
+                "hero_alt_text",
+                "hide",
+                "layout",
+                "nav_exclude",
+                "nav_order",
+                "permalink",
+                "search",
+                "sidebar_label",
+                "sidebar_position",
+                "toc",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MarkdownConfig {
@@ -121,6 +159,7 @@ impl Default for Config {
             highlight: HighlightConfig::default(),
             markdown: MarkdownConfig::default(),
             search: SearchConfig::default(),
+            pages: PagesConfig::default(),
             private: Vec::new(),
             claims: BTreeMap::new(),
             today: String::new(),
@@ -192,6 +231,14 @@ pub(crate) const SETTINGS: &[(&str, &str)] = &[
     (
         "search.pages_per_index",
         "Documents per search index. A larger archive is split into several indexes, built one after the other and searched together by the browser: Pagefind holds a whole index in memory while it builds it, about 100 KB per page.",
+    ),
+    (
+        "pages.facets",
+        "Front-matter keys of your own that become search filters and columns of their folder's listing, e.g. `[\"company\", \"categories\"]` for a folder of postmortems that set them. Every document that sets one is filed under its values.",
+    ),
+    (
+        "pages.hidden",
+        "Front-matter keys left out of the facts a plain page shows. A plain page lists every key of its front matter that opsbook does not use itself (strings, lists, dates; URLs as links); these are the settings of other site generators, which mean nothing to a reader.",
     ),
     (
         "claims",

@@ -13,11 +13,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::archive;
+use crate::config::Config;
 use crate::document::Kind;
 use crate::error::Error;
 use crate::site::{DocId, Site};
+use crate::value::Value;
 
-/// The facets, as (name, label) in the order the search page shows them.
+/// The built-in facets, as (name, label) in the order the search page shows them.
 pub(crate) const FACETS: &[(&str, &str)] = &[
     ("kind", "Kind"),
     ("team", "Team"),
@@ -85,28 +87,77 @@ pub(crate) fn build_indexes(
     Ok(())
 }
 
+/// Every facet of the site, as (name, label): the built-in ones, then the front-matter keys
+/// `[pages] facets` names (a key that is not a safe filter name, or repeats one, is skipped).
+pub(crate) fn facet_list(config: &Config) -> Vec<(String, String)> {
+    let mut list: Vec<(String, String)> = FACETS
+        .iter()
+        .map(|&(name, label)| (name.to_string(), label.to_string()))
+        .collect();
+    for key in &config.pages.facets {
+        let safe = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+        if safe && !list.iter().any(|(name, _)| name == key) {
+            let words = key.replace(['_', '-'], " ");
+            let mut c = words.chars();
+            let label = c
+                .next()
+                .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect());
+            list.push((key.clone(), label));
+        }
+    }
+    list
+}
+
+/// The values of a front-matter key as facet values: a string, a number, or a list of them.
+fn front_values(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items.iter().flat_map(|n| front_values(&n.value)).collect(),
+        Value::Table(_) => Vec::new(),
+        other => {
+            let s = other.display();
+            let s = s.trim();
+            if s.is_empty() {
+                Vec::new()
+            } else {
+                vec![s.to_string()]
+            }
+        }
+    }
+}
+
 /// The facets a document is filed under, by facet name.
-pub(crate) fn facets(site: &Site, i: DocId) -> BTreeMap<&'static str, Vec<String>> {
+pub(crate) fn facets(site: &Site, i: DocId) -> BTreeMap<String, Vec<String>> {
     let record = &site[i];
     let doc = &record.doc;
-    let mut facets: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-    facets.insert("kind", vec![site.kind_label(&site[i])]);
+    let mut facets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for key in &site.config.pages.facets {
+        if let Some(node) = doc.front.get(key) {
+            let values = front_values(&node.value);
+            if !values.is_empty() {
+                facets.insert(key.clone(), values);
+            }
+        }
+    }
+    facets.insert("kind".into(), vec![site.kind_label(&site[i])]);
     // Team ids, not names: `/search/?team=payments` is the shareable form.
     let teams = archive::teams_of(record);
     if !teams.is_empty() {
-        facets.insert("team", teams);
+        facets.insert("team".into(), teams);
     }
     if record.kind == Kind::Team {
-        facets.insert("team", vec![doc.id.clone()]);
+        facets.insert("team".into(), vec![doc.id.clone()]);
     }
     if let Some(sev) = archive::string_field(record, "severity") {
-        facets.insert("severity", vec![sev.to_string()]);
+        facets.insert("severity".into(), vec![sev.to_string()]);
     }
     if let Some(status) = archive::status_of(record) {
-        facets.insert("status", vec![status.to_string()]);
+        facets.insert("status".into(), vec![status.to_string()]);
     }
     if let Some(date) = doc.date {
-        facets.insert("year", vec![date.year().to_string()]);
+        facets.insert("year".into(), vec![date.year().to_string()]);
     }
     facets
 }
@@ -138,7 +189,7 @@ pub(crate) fn page_attributes(site: &Site, i: DocId) -> Vec<(&'static str, Strin
         .collect();
     for (facet, values) in facets(site, i) {
         for value in values {
-            out.push(("filter", pair(facet, &value)));
+            out.push(("filter", pair(&facet, &value)));
         }
     }
     out

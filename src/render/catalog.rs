@@ -1,10 +1,11 @@
 //! Facts that span pages, worked out once per build: which reviews each template has, which
-//! documents name each team, the incidents, every metric series, and what each folder is called.
-//! The plan owns one, so the preview server can render any single page on request without
-//! walking the whole site again.
+//! documents name each team, the incidents, every metric series, and the folder tree (what each
+//! folder is called, its pages in reading order). The plan owns one, so the preview server can
+//! render any single page on request without walking the whole site again.
 
 use std::collections::{HashMap, HashSet};
 
+use super::tree::Tree;
 use crate::archive;
 use crate::site::{DocId, Site};
 
@@ -20,6 +21,8 @@ pub(super) struct Catalog {
     pub incident_set: HashSet<DocId>,
     /// Every metric gathered across reviews.
     pub metrics: Vec<archive::MetricSeries>,
+    /// The content's folders and their pages, for navigation and section listings.
+    pub tree: Tree,
 }
 
 impl Catalog {
@@ -48,18 +51,17 @@ impl Catalog {
             incident_set: incidents.iter().copied().collect(),
             incidents,
             metrics: archive::metric_series(site),
+            tree: Tree::new(site, |folder| folder_name(site, folder)),
         }
     }
 }
 
-/// A folder's title: its `_index.md` title, the label of the template that claims it, or its name.
-pub(super) fn section_title(site: &Site, folder: &str) -> String {
-    if let Some(r) = site
-        .records
-        .iter()
-        .find(|r| r.doc.is_index() && r.doc.folder == folder)
-    {
-        return r.doc.title.clone();
+/// What a folder without an `_index.md` is called: the site's title for the root, the label
+/// of the template that claims it, or its name. (A folder's `_index.md` title comes first:
+/// `Tree` has it.)
+fn folder_name(site: &Site, folder: &str) -> String {
+    if folder.is_empty() {
+        return site.config.title.clone();
     }
     if let Some(t) = site
         .templates

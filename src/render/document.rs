@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::charts::metric_view;
 use super::listing;
 use super::templates::Renderer;
+use super::tree::Entry;
 use super::views::{
-    Ctx, FieldRow, Group, ItemView, PageContext, PageView, Plain, PlaybookView, SchemaFieldView,
-    SectionView, SiteView, TeamView, TemplateView, TocItem, field_label, minutes_in_words,
+    Ctx, DocTable, FieldRow, Group, ItemView, PageContext, PageView, Plain, PlaybookView,
+    SchemaFieldView, SectionView, SiteView, TeamGroup, TeamView, TemplateView, TocItem,
+    field_label, minutes_in_words,
 };
 use crate::archive;
 use crate::document::Kind;
@@ -33,8 +35,18 @@ pub(super) fn render(
         return listing::section(ctx, renderer, site_view, &record.doc.folder, Some(i));
     }
     let mut page = page_view(ctx, i);
-    // Lists a page already shows in full are left out of "Referenced by".
+    // Lists a page already shows in full, and what its header links (a review's template and
+    // meeting, the teams it names), are left out of "Referenced by".
     let mut listed: BTreeSet<DocId> = ctx.graph.related[i].iter().copied().collect();
+    if let Some(t) = ctx.site.template_of(record) {
+        listed.insert(t.doc);
+        listed.extend(t.meeting);
+    }
+    listed.extend(
+        archive::teams_of(record)
+            .iter()
+            .filter_map(|t| ctx.site.teams.get(t).map(|team| team.doc)),
+    );
     macro_rules! finish {
         ($name:expr, $extra:expr) => {{
             page.backlinks = backlink_groups(ctx, i, &listed);
@@ -59,7 +71,14 @@ pub(super) fn render(
             let view = team_view(ctx, i, &mut listed);
             finish!("team.html", view)
         }
-        Kind::Home => listing::home(ctx, renderer, site_view, page),
+        Kind::Home => {
+            // An `index.md` with no title of its own is the site's front page: the site's title.
+            let doc = &record.doc;
+            if doc.front.str("title").is_none() && doc.markdown.first_heading.is_none() {
+                page.title.clone_from(&ctx.site.config.title);
+            }
+            listing::home(ctx, renderer, site_view, page)
+        }
         Kind::Review => finish!("review.html", Plain {}),
         Kind::Page | Kind::Section => finish!("page.html", Plain {}),
     }
@@ -106,8 +125,13 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
             .collect(),
         timings: timings(record),
         related: ctx.summaries(&ctx.graph.related[i]),
+        nav: (record.kind != Kind::Home).then(|| ctx.page_nav(Entry::Doc(i))),
+        wide: matches!(record.kind, Kind::Playbook | Kind::Template | Kind::Team),
         ..PageView::titled(&doc.title, ctx.url(&doc.url))
     };
+    if record.kind == Kind::Page {
+        page.fields = ctx.facts(i);
+    }
     for (name, value) in &record.fields.0 {
         match value {
             FieldValue::ActionItems(_) => {}
@@ -151,7 +175,7 @@ fn playbook_view(ctx: &Ctx<'_>, i: DocId, listed: &mut BTreeSet<DocId>) -> Playb
             .iter()
             .map(|&t| ctx.summary(site.templates[t].doc))
             .collect(),
-        archive: ctx.summaries(&archive_list),
+        archive: ctx.doc_table(&archive_list),
         trends: ctx.metric_name_charts(&reviews),
     }
 }
@@ -184,7 +208,7 @@ fn template_view(ctx: &Ctx<'_>, i: DocId, listed: &mut BTreeSet<DocId>) -> Optio
                 required: s.required,
             })
             .collect(),
-        reviews: ctx.summaries(reviews),
+        reviews: ctx.doc_table(reviews),
         template_id: tpl.id.clone(),
         folder: tpl.folder.clone(),
         template_meeting: tpl.meeting.map(|m| ctx.doc_link(m)),
@@ -196,6 +220,7 @@ fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamV
     let record = &site[i];
     let team = site.teams.values().find(|t| t.doc == i);
     let team_id = team.map(|t| t.id.as_str()).unwrap_or_default();
+    let team_url = ctx.url(&record.doc.url);
     let naming: &[DocId] = ctx.cat.docs_by_team.get(team_id).map_or(&[], Vec::as_slice);
     listed.extend(naming);
     let mut groups: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
@@ -239,9 +264,10 @@ fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamV
         services,
         groups: groups
             .into_iter()
-            .map(|(label, items)| Group {
+            .map(|(label, items)| TeamGroup {
+                id: format!("list-{}", crate::document::url_segment(&label)),
+                table: DocTable::without_team(ctx.summaries(&items), &team_url),
                 label,
-                items: ctx.summaries(&items),
             })
             .collect(),
         open_items,

@@ -3,6 +3,8 @@
 //!
 //! - `plan`: every output file and the job that makes it; renders one file or all of them.
 //! - `catalog`: facts that span pages (reviews per template, documents per team, incidents).
+//! - `tree`: the folder tree in reading order, in the catalog; `nav`: a page's breadcrumbs,
+//!   sidebar and previous/next from it.
 //! - `views`: the view structs templates see, and `Ctx`, which builds them from the model.
 //! - `document`, `listing`: page builders, for one document and for lists of documents.
 //! - `charts`: the archive's figures as charts with their data tables.
@@ -12,8 +14,10 @@ mod catalog;
 mod charts;
 mod document;
 mod listing;
+mod nav;
 mod plan;
 mod templates;
+mod tree;
 mod views;
 
 pub use plan::Inputs;

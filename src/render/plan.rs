@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::catalog::{Catalog, folder_url, section_title};
+use super::catalog::{Catalog, folder_url};
 use super::templates::Renderer;
+use super::tree::{Entry, FolderId};
 use super::views::{Ctx, LinkView, SiteView};
 use super::{document, listing};
 use crate::document::Kind;
@@ -294,14 +295,14 @@ fn nav(ctx: &Ctx<'_>) -> Vec<LinkView> {
     if !ctx.cat.incidents.is_empty() {
         push("Incidents".into(), "/incidents/");
     }
-    let folders: BTreeSet<&str> = site
-        .records
-        .iter()
-        .filter_map(|r| r.doc.folder.split('/').next().filter(|f| !f.is_empty()))
-        .collect();
-    for folder in folders {
-        if !["meetings", "templates", "teams", "incidents"].contains(&folder) {
-            push(section_title(site, folder), &folder_url(folder));
+    // Top-level folders in reading order (`weight` of their `_index.md`, then title).
+    let tree = &ctx.cat.tree;
+    for entry in &tree.folder(FolderId::ROOT).entries {
+        if let Entry::Folder(f) = *entry {
+            let folder = tree.folder(f);
+            if !["meetings", "templates", "teams", "incidents"].contains(&folder.path.as_str()) {
+                push(folder.title.clone(), &folder.url);
+            }
         }
     }
     if has(Kind::Team) {

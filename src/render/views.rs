@@ -11,6 +11,7 @@ use crate::html::escape;
 use crate::links::LinkGraph;
 use crate::schema::{Direction, FieldValue, ItemStatus};
 use crate::site::{DocId, Member, Site};
+use crate::value::Value;
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces.
@@ -48,6 +49,49 @@ pub(super) struct DocSummary {
     pub teams: Vec<LinkView>,
     pub summary: String,
     pub draft: bool,
+    /// HTML of the extra columns of a listing (`[pages] facets`), in `DocTable::extra` order.
+    pub cells: Vec<String>,
+}
+
+/// Documents as a table, with only the columns that tell the rows apart: a column that is
+/// empty everywhere, or the same on every row (the kind on a playbook's archive), is left out.
+#[derive(Serialize, Default)]
+pub(super) struct DocTable {
+    pub docs: Vec<DocSummary>,
+    pub date: bool,
+    pub label: bool,
+    /// Severity and status.
+    pub state: bool,
+    pub teams: bool,
+    /// Labels of extra columns from front matter (`[pages] facets`); each row's `cells`.
+    pub extra: Vec<String>,
+}
+
+impl DocTable {
+    pub fn new(docs: Vec<DocSummary>) -> DocTable {
+        let first = docs.first();
+        DocTable {
+            date: docs.iter().any(|d| d.date.is_some()),
+            label: first.is_some_and(|f| docs.iter().any(|d| d.label != f.label)),
+            state: docs
+                .iter()
+                .any(|d| d.severity.is_some() || d.status.is_some()),
+            teams: first.is_some_and(|f| {
+                docs.iter().any(|d| !d.teams.is_empty())
+                    && (docs.len() == 1 || docs.iter().any(|d| d.teams != f.teams))
+            }),
+            extra: Vec::new(),
+            docs,
+        }
+    }
+
+    /// The same table on the page of team `url`: that team's own chip is left out of every row.
+    pub fn without_team(mut docs: Vec<DocSummary>, url: &str) -> DocTable {
+        for d in &mut docs {
+            d.teams.retain(|t| t.url != url);
+        }
+        DocTable::new(docs)
+    }
 }
 
 #[derive(Serialize)]
@@ -109,6 +153,65 @@ pub(super) struct ChartView {
     pub rows: Vec<Vec<String>>,
 }
 
+/// A page's navigation: breadcrumbs, the sidebar of its section, previous and next.
+#[derive(Serialize, Default)]
+pub(super) struct PageNav {
+    /// Home, the folders down to the page, and the page itself (last).
+    pub crumbs: Vec<LinkView>,
+    pub sidebar: Option<Sidebar>,
+    pub prev: Option<LinkView>,
+    pub next: Option<LinkView>,
+}
+
+/// The sidebar: the section's landing page, then its entries.
+#[derive(Serialize)]
+pub(super) struct Sidebar {
+    pub link: LinkView,
+    /// Whether the page is the section's landing page.
+    pub current: bool,
+    pub items: Vec<NavItem>,
+    pub more: Option<MoreLink>,
+}
+
+/// A page or a folder in the sidebar.
+#[derive(Serialize)]
+pub(super) struct NavItem {
+    pub title: String,
+    pub url: String,
+    pub current: bool,
+    pub folder: bool,
+    /// A folder on the way to the current page: shown open.
+    pub open: bool,
+    /// Documents in a folder and below.
+    pub count: usize,
+    /// A folder's entries, when shown.
+    pub children: Vec<NavItem>,
+    pub more: Option<MoreLink>,
+}
+
+impl NavItem {
+    pub fn link(link: LinkView) -> NavItem {
+        NavItem {
+            title: link.title,
+            url: link.url,
+            current: false,
+            folder: false,
+            open: false,
+            count: 0,
+            children: Vec::new(),
+            more: None,
+        }
+    }
+}
+
+/// "All N pages in Folder": where a sidebar stops listing a large folder.
+#[derive(Serialize)]
+pub(super) struct MoreLink {
+    pub url: String,
+    pub title: String,
+    pub count: usize,
+}
+
 /// The page being rendered, whatever its kind.
 #[derive(Serialize, Default)]
 pub(super) struct PageView {
@@ -137,6 +240,12 @@ pub(super) struct PageView {
     /// Pagefind attributes, as (`meta` or `filter`, `key:value`); empty on pages that are
     /// not indexed.
     pub search: Vec<SearchAttr>,
+    /// A page of tables (a playbook's, template's or team's archive): the whole width is
+    /// the article's, and its table of contents goes under its header.
+    pub wide: bool,
+    /// Breadcrumbs, sidebar, previous/next: pages of the content tree have them; the home page
+    /// and generated pages (catalogues, the tracker, search) keep their own navigation.
+    pub nav: Option<PageNav>,
 }
 
 impl PageView {
@@ -177,7 +286,7 @@ pub(super) struct Plain {}
 #[derive(Serialize)]
 pub(super) struct PlaybookView {
     pub templates: Vec<DocSummary>,
-    pub archive: Vec<DocSummary>,
+    pub archive: DocTable,
     pub trends: Vec<ChartView>,
 }
 
@@ -201,7 +310,7 @@ pub(super) struct SectionView {
 pub(super) struct TemplateView {
     pub schema_fields: Vec<SchemaFieldView>,
     pub sections: Vec<SectionView>,
-    pub reviews: Vec<DocSummary>,
+    pub reviews: DocTable,
     pub template_id: String,
     pub folder: Option<String>,
     pub template_meeting: Option<LinkView>,
@@ -215,7 +324,8 @@ pub(super) struct TeamView<'a> {
     pub oncall: Option<&'a str>,
     pub channel: Option<&'a str>,
     pub services: Vec<String>,
-    pub groups: Vec<Group>,
+    /// Everything naming the team, by kind.
+    pub groups: Vec<TeamGroup>,
     pub open_items: Vec<ItemView>,
     pub incident_count: usize,
     pub charts: Vec<ChartView>,
@@ -223,29 +333,59 @@ pub(super) struct TeamView<'a> {
     pub response_table: Option<ChartView>,
 }
 
-/// `index.html`.
+#[derive(Serialize)]
+pub(super) struct TeamGroup {
+    pub label: String,
+    /// An anchor for the group's heading.
+    pub id: String,
+    pub table: DocTable,
+}
+
+/// `index.html`: panels only for what the site has.
 #[derive(Serialize)]
 pub(super) struct HomeView {
+    /// Counters, none of them zero of a kind the site lacks.
+    pub stats: Vec<Stat>,
     pub playbooks: Vec<DocSummary>,
     pub templates: Vec<DocSummary>,
     pub teams: Vec<DocSummary>,
-    pub recent: Vec<DocSummary>,
-    pub incident_count: usize,
-    pub open_count: usize,
-    pub overdue_count: usize,
+    /// The newest reviews, or on a site without reviews the newest dated pages.
+    pub recent: DocTable,
+    pub recent_reviews: bool,
+    /// Every top-level folder.
+    pub sections: Vec<Subsection>,
+    /// Pages directly under `content/` (the first ones), and how many more there are.
+    pub pages: Vec<DocSummary>,
+    pub more_pages: usize,
+}
+
+/// A counter on the home page: "8 meetings".
+#[derive(Serialize)]
+pub(super) struct Stat {
+    pub count: usize,
+    pub label: String,
+    /// Where the counted things are listed; empty for none.
+    pub url: String,
+    /// Something needs attention (overdue action items).
+    pub alert: bool,
 }
 
 #[derive(Serialize)]
 pub(super) struct Subsection {
     pub title: String,
     pub url: String,
+    /// Documents in it and below.
     pub count: usize,
+    /// Its `_index.md`'s summary, if any.
+    pub summary: String,
+    /// Its first pages, on a home page that has nothing else to show.
+    pub pages: Vec<LinkView>,
 }
 
 /// `section.html` for a folder: its subfolders and documents.
 #[derive(Serialize)]
 pub(super) struct SectionListView {
-    pub children: Vec<DocSummary>,
+    pub children: DocTable,
     pub subsections: Vec<Subsection>,
     /// Whether the documents are dated (a table, newest first) or not (a list, by weight).
     pub dated: bool,
@@ -265,7 +405,7 @@ pub(super) struct YearRow {
     pub year: i32,
     pub counts: Vec<usize>,
     pub total: usize,
-    pub incidents: Vec<DocSummary>,
+    pub incidents: DocTable,
 }
 
 /// `incidents.html`: the incident catalogue.
@@ -275,15 +415,15 @@ pub(super) struct IncidentsView {
     pub years: Vec<YearRow>,
     pub totals: Vec<usize>,
     pub total: usize,
-    pub undated: Vec<DocSummary>,
+    pub undated: DocTable,
     pub incident_chart: Option<ChartView>,
     pub response_table: Option<ChartView>,
 }
 
 #[derive(Serialize)]
 pub(super) struct FacetView {
-    pub name: &'static str,
-    pub label: &'static str,
+    pub name: String,
+    pub label: String,
 }
 
 /// `search.html`.
@@ -349,11 +489,46 @@ impl Ctx<'_> {
                 .collect(),
             summary: doc.excerpt(),
             draft: doc.draft,
+            cells: Vec::new(),
         }
     }
 
     pub fn summaries(&self, list: &[DocId]) -> Vec<DocSummary> {
         list.iter().map(|&i| self.summary(i)).collect()
+    }
+
+    pub fn doc_table(&self, list: &[DocId]) -> DocTable {
+        DocTable::new(self.summaries(list))
+    }
+
+    /// A listing's table with a column for each `[pages] facets` key its documents set.
+    pub fn doc_table_with_facets(&self, list: &[DocId]) -> DocTable {
+        let mut table = self.doc_table(list);
+        let keys: Vec<&String> = self
+            .site
+            .config
+            .pages
+            .facets
+            .iter()
+            .filter(|k| {
+                list.iter()
+                    .any(|&i| self.site[i].doc.front.get(k).is_some())
+            })
+            .collect();
+        for (row, &i) in table.docs.iter_mut().zip(list) {
+            let front = &self.site[i].doc.front;
+            row.cells = keys
+                .iter()
+                .map(|k| {
+                    front
+                        .get(k)
+                        .map(|n| front_html(&n.value))
+                        .unwrap_or_default()
+                })
+                .collect();
+        }
+        table.extra = keys.iter().map(|k| field_label(k)).collect();
+        table
     }
 
     /// A field value as escaped HTML, with references turned into links.
@@ -448,6 +623,72 @@ impl Ctx<'_> {
     /// Document `i`'s body HTML with its links filled in.
     pub fn body_html(&self, i: DocId) -> String {
         self.graph.fill_html(self.site, i, &self.cat.base)
+    }
+}
+
+/// Front-matter keys opsbook reads itself on a plain page, besides the schema's common keys.
+const OWN_PAGE_KEYS: &[&str] = &["description"];
+
+impl Ctx<'_> {
+    /// The facts a plain page shows: every key of its front matter that opsbook does not use
+    /// itself and `[pages] hidden` does not hide, in the order written.
+    pub fn facts(&self, i: DocId) -> Vec<FieldRow> {
+        let hidden = &self.site.config.pages.hidden;
+        self.site[i]
+            .doc
+            .front
+            .iter()
+            .filter(|e| {
+                !crate::schema::COMMON_KEYS.contains(&e.key.as_str())
+                    && !OWN_PAGE_KEYS.contains(&e.key.as_str())
+                    && !hidden.iter().any(|h| h == &e.key)
+            })
+            .map(|e| FieldRow {
+                name: e.key.clone(),
+                label: field_label(&e.key),
+                html: front_html(&e.node.value),
+            })
+            .filter(|row| !row.html.is_empty())
+            .collect()
+    }
+}
+
+/// A front-matter value as escaped HTML: web addresses become links, dates `<time>`, lists
+/// comma-separated, tables `key: value` pairs.
+pub(super) fn front_html(value: &Value) -> String {
+    match value {
+        Value::String(s) => {
+            let t = s.trim();
+            if ["https://", "http://", "mailto:"]
+                .iter()
+                .any(|p| t.starts_with(p))
+                && !t.contains(char::is_whitespace)
+            {
+                format!("<a href=\"{}\">{}</a>", escape(t), escape(t))
+            } else if let Some(d) = crate::value::parse_date(t) {
+                format!("<time datetime=\"{d}\">{d}</time>")
+            } else {
+                escape(t)
+            }
+        }
+        Value::Integer(n) => n.to_string(),
+        Value::Float(f) => format_number(*f),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        Value::Datetime(d) => match value.as_date() {
+            Some(date) if d.time.is_none() => format!("<time datetime=\"{date}\">{date}</time>"),
+            _ => escape(&d.to_string()),
+        },
+        Value::Array(items) => items
+            .iter()
+            .map(|n| front_html(&n.value))
+            .filter(|h| !h.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Table(t) => t
+            .iter()
+            .map(|e| format!("{}: {}", escape(&e.key), front_html(&e.node.value)))
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }
 
@@ -646,7 +887,7 @@ mod tests {
             page: PageView::titled("Incident review", "/hb/meetings/incident-review/".into()),
             extra: PlaybookView {
                 templates: Vec::new(),
-                archive: Vec::new(),
+                archive: DocTable::default(),
                 trends: Vec::new(),
             },
         };
@@ -654,7 +895,7 @@ mod tests {
         assert_eq!(value["site"]["base"], "/hb");
         assert_eq!(value["page"]["title"], "Incident review");
         assert_eq!(value["page"]["kind"], "page");
-        assert!(value["archive"].is_array() && value["trends"].is_array());
+        assert!(value["archive"]["docs"].is_array() && value["trends"].is_array());
         let plain = serde_json::to_value(PageContext {
             site: &site,
             page: PageView::default(),
