@@ -50,6 +50,12 @@ pub(super) fn render(
     macro_rules! finish {
         ($name:expr, $extra:expr) => {{
             page.backlinks = backlink_groups(ctx, i, &listed);
+            if !page.related.is_empty() {
+                page.toc.push(h2("related", "Related"));
+            }
+            if !page.backlinks.is_empty() {
+                page.toc.push(h2("referenced-by", "Referenced by"));
+            }
             let context = PageContext {
                 site: site_view,
                 page,
@@ -59,16 +65,51 @@ pub(super) fn render(
         }};
     }
     match record.kind {
+        // Each kind's generated sections join "On this page" where the template puts them.
         Kind::Playbook => {
             let view = playbook_view(ctx, i, &mut listed);
+            let mut before = Vec::new();
+            if !view.templates.is_empty() {
+                before.push(h2("templates-used", "Templates for this meeting"));
+            }
+            let mut after = Vec::new();
+            if !view.trends.is_empty() {
+                after.push(h2("trends", "Trends across the archive"));
+            }
+            after.push(h2("archive", "Archive"));
+            around(&mut page.toc, before, after);
             finish!("playbook.html", view)
         }
         Kind::Template => match template_view(ctx, i, &mut listed) {
-            Some(view) => finish!("template.html", view),
+            Some(view) => {
+                let mut after = vec![h2("fields", "Fields")];
+                if !view.sections.is_empty() {
+                    after.push(h2("sections", "Sections"));
+                }
+                after.push(h2("made-from", "Made from this template"));
+                around(&mut page.toc, Vec::new(), after);
+                finish!("template.html", view)
+            }
             None => finish!("template.html", Plain {}),
         },
         Kind::Team => {
             let view = team_view(ctx, i, &mut listed);
+            // What a leader needs first: open items and incidents; then the team; charts last.
+            let mut before = vec![h2("open-items", "Open action items")];
+            if let Some(g) = &view.incidents {
+                before.push(h2(&g.id, &g.label));
+            }
+            if view.members.is_some_and(|m| !m.is_empty()) {
+                before.push(h2("members", "Members"));
+            }
+            let mut after: Vec<TocItem> = view.groups.iter().map(|g| h2(&g.id, &g.label)).collect();
+            if !view.charts.is_empty() {
+                after.push(h2("trends", "Metric trends"));
+            }
+            if view.incident_chart.is_some() || view.response_table.is_some() {
+                after.push(h2("incident-stats", "Incident statistics"));
+            }
+            around(&mut page.toc, before, after);
             finish!("team.html", view)
         }
         Kind::Home => {
@@ -79,7 +120,20 @@ pub(super) fn render(
             }
             listing::home(ctx, renderer, site_view, page)
         }
-        Kind::Review => finish!("review.html", Plain {}),
+        Kind::Review => {
+            let before = if page.metrics.is_empty() {
+                Vec::new()
+            } else {
+                vec![h2("metrics-table", "Metrics at a glance")]
+            };
+            let after = if page.action_items.is_empty() {
+                Vec::new()
+            } else {
+                vec![h2("tracked-items", "Tracked action items")]
+            };
+            around(&mut page.toc, before, after);
+            finish!("review.html", Plain {})
+        }
         Kind::Page | Kind::Section => finish!("page.html", Plain {}),
     }
 }
@@ -224,15 +278,31 @@ fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamV
     let naming: &[DocId] = ctx.cat.docs_by_team.get(team_id).map_or(&[], Vec::as_slice);
     listed.extend(naming);
     let mut groups: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
+    let mut incident_group: Option<(String, Vec<DocId>)> = None;
     for &d in naming {
-        groups
-            .entry(links::group_label(site, d))
-            .or_default()
-            .push(d);
+        let label = links::group_label(site, d);
+        if ctx.cat.incident_set.contains(&d) {
+            incident_group
+                .get_or_insert_with(|| (label, Vec::new()))
+                .1
+                .push(d);
+        } else {
+            groups.entry(label).or_default().push(d);
+        }
     }
-    let mut open_rows: Vec<archive::ActionRow<'_>> = archive::action_items(site)
+    let group = |label: String, items: &[DocId]| TeamGroup {
+        id: format!("list-{}", crate::document::url_segment(&label)),
+        table: DocTable::without_team(ctx.summaries(items), &team_url),
+        label,
+    };
+    let team_rows: Vec<archive::ActionRow<'_>> = archive::action_items(site)
         .into_iter()
-        .filter(|row| row.item.status == ItemStatus::Open && row.teams.iter().any(|t| t == team_id))
+        .filter(|row| row.teams.iter().any(|t| t == team_id))
+        .collect();
+    let has_items = !team_rows.is_empty();
+    let mut open_rows: Vec<archive::ActionRow<'_>> = team_rows
+        .into_iter()
+        .filter(|row| row.item.status == ItemStatus::Open)
         .collect();
     archive::sort_items(&mut open_rows);
     let open_items: Vec<ItemView> = open_rows
@@ -262,20 +332,36 @@ fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamV
         oncall: record.doc.front.str("oncall"),
         channel: record.doc.front.str("channel"),
         services,
+        incidents: incident_group.map(|(label, items)| group(label, &items)),
         groups: groups
             .into_iter()
-            .map(|(label, items)| TeamGroup {
-                id: format!("list-{}", crate::document::url_segment(&label)),
-                table: DocTable::without_team(ctx.summaries(&items), &team_url),
-                label,
-            })
+            .map(|(label, items)| group(label, &items))
             .collect(),
         open_items,
+        items_url: team
+            .filter(|_| !open_rows.is_empty() || has_items)
+            .map(|t| ctx.url(&super::tracker::ItemFilter::Team(t.id.clone()).url())),
         incident_count: incidents.len(),
         charts,
         incident_chart: ctx.incident_chart("team-incidents", &incidents),
         response_table: ctx.response_table(&incidents),
     }
+}
+
+fn h2(id: &str, text: &str) -> TocItem {
+    TocItem {
+        level: 2,
+        id: id.to_string(),
+        text: text.to_string(),
+    }
+}
+
+/// Puts a page's generated sections around the headings of its text in "On this page".
+fn around(toc: &mut Vec<TocItem>, before: Vec<TocItem>, after: Vec<TocItem>) {
+    let body = std::mem::take(toc);
+    toc.extend(before);
+    toc.extend(body);
+    toc.extend(after);
 }
 
 /// "Referenced by": documents linking to `i`, grouped by kind, minus those the page lists already.

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use super::templates::Renderer;
 use super::tree::{Entry, FolderId};
 use super::views::{
-    ActionItemsView, Ctx, DocTable, FacetView, HomeView, IncidentsView, ItemView, PageContext,
-    PageView, Plain, SearchView, SectionListView, SiteView, Stat, Subsection, YearRow,
+    Ctx, DocTable, FacetView, HomeView, IncidentsView, PageContext, PageView, Plain, SearchView,
+    SectionListView, SiteView, Stat, Subsection, YearRow,
 };
 use crate::archive;
 use crate::document::Kind;
@@ -312,32 +312,6 @@ pub(super) fn incidents(
         response_table: ctx.response_table(all),
     };
     renderer.render("incidents.html", &context(site_view, page, view))
-}
-
-/// `/action-items/`: every follow-up from every review.
-pub(super) fn action_items(
-    ctx: &Ctx<'_>,
-    renderer: &Renderer,
-    site_view: &SiteView,
-) -> Result<String, Error> {
-    let rows = archive::action_items(ctx.site);
-    let items: Vec<ItemView> = rows.iter().map(|r| ctx.item_view(r, true)).collect();
-    let open = |r: &&archive::ActionRow<'_>| r.item.status == ItemStatus::Open;
-    let view = ActionItemsView {
-        open_count: rows.iter().filter(open).count(),
-        overdue_count: rows.iter().filter(|r| r.overdue).count(),
-        unowned_count: rows
-            .iter()
-            .filter(open)
-            .filter(|r| r.item.owner.is_none() || r.item.due.is_none())
-            .count(),
-        items,
-    };
-    let mut page = PageView::titled("Action items", ctx.url("/action-items/"));
-    page.kind = Kind::Section;
-    page.summary =
-        Some("Every follow-up from every review: open ones first, overdue ones marked.".into());
-    renderer.render("section.html", &context(site_view, page, view))
 }
 
 /// `/search/`: the search form with a checkbox list per facet.

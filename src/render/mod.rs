@@ -6,7 +6,8 @@
 //! - `tree`: the folder tree in reading order, in the catalog; `nav`: a page's breadcrumbs,
 //!   sidebar and previous/next from it.
 //! - `views`: the view structs templates see, and `Ctx`, which builds them from the model.
-//! - `document`, `listing`: page builders, for one document and for lists of documents.
+//! - `document`, `listing`: page builders, for one document and for lists of documents;
+//!   `tracker`: the action-item tracker's pages, one per filter.
 //! - `charts`: the archive's figures as charts with their data tables.
 //! - `templates`: the compiled tera templates.
 
@@ -17,6 +18,7 @@ mod listing;
 mod nav;
 mod plan;
 mod templates;
+mod tracker;
 mod tree;
 mod views;
 

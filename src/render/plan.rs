@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::catalog::{Catalog, folder_url};
 use super::templates::Renderer;
+use super::tracker::{self, ItemFilter};
 use super::tree::{Entry, FolderId};
 use super::views::{Ctx, LinkView, SiteView};
 use super::{document, listing};
@@ -28,7 +29,7 @@ enum Job {
     /// A folder without an `_index.md`.
     Section(String),
     Incidents,
-    ActionItems,
+    ActionItems(ItemFilter),
     /// The home page of a site without `content/_index.md`.
     Home,
     Search,
@@ -109,7 +110,11 @@ impl Plan {
         if !site.records.iter().any(|r| r.kind == Kind::Home) {
             jobs.insert("index.html".into(), Job::Home);
         }
-        jobs.insert("action-items/index.html".into(), Job::ActionItems);
+        for filter in tracker::filters(site) {
+            // Two owners whose handles spell the same URL share the first one's page.
+            jobs.entry(output_path(&filter.url()))
+                .or_insert(Job::ActionItems(filter));
+        }
         jobs.insert("search/index.html".into(), Job::Search);
         jobs.insert("404.html".into(), Job::NotFound);
         jobs.insert("sitemap.xml".into(), Job::Sitemap);
@@ -211,7 +216,7 @@ impl Plan {
             Job::Document(i) => document::render(&ctx, renderer, view, *i),
             Job::Section(folder) => listing::section(&ctx, renderer, view, folder, None),
             Job::Incidents => listing::incidents(&ctx, renderer, view),
-            Job::ActionItems => listing::action_items(&ctx, renderer, view),
+            Job::ActionItems(filter) => tracker::render(&ctx, renderer, view, filter),
             Job::Home => {
                 let page = super::views::PageView::titled(&site.config.title, ctx.url("/"));
                 listing::home(&ctx, renderer, view, page)

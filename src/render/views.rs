@@ -324,9 +324,13 @@ pub(super) struct TeamView<'a> {
     pub oncall: Option<&'a str>,
     pub channel: Option<&'a str>,
     pub services: Vec<String>,
-    /// Everything naming the team, by kind.
+    /// The incidents naming the team, newest first.
+    pub incidents: Option<TeamGroup>,
+    /// Everything else naming the team, by kind.
     pub groups: Vec<TeamGroup>,
     pub open_items: Vec<ItemView>,
+    /// The tracker filtered to the team, when it has action items.
+    pub items_url: Option<String>,
     pub incident_count: usize,
     pub charts: Vec<ChartView>,
     pub incident_chart: Option<ChartView>,
@@ -394,10 +398,40 @@ pub(super) struct SectionListView {
 /// `section.html` for `/action-items/`.
 #[derive(Serialize)]
 pub(super) struct ActionItemsView {
-    pub items: Vec<ItemView>,
+    /// The filter bar: by status, team and owner.
+    pub filters: Vec<FilterGroup>,
+    /// The items the page's filter picks: open (overdue first), done, dropped.
+    pub groups: Vec<ItemGroup>,
     pub open_count: usize,
     pub overdue_count: usize,
     pub unowned_count: usize,
+    pub total: usize,
+    /// Whether the page shows part of the items, and where all of them are.
+    pub filtered: bool,
+    pub all_url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct FilterGroup {
+    pub label: String,
+    pub links: Vec<FilterLink>,
+}
+
+/// A link to one filtered page of the tracker.
+#[derive(Serialize)]
+pub(super) struct FilterLink {
+    pub title: String,
+    pub url: String,
+    pub count: usize,
+    /// The page being rendered.
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct ItemGroup {
+    pub id: String,
+    pub label: String,
+    pub items: Vec<ItemView>,
 }
 
 #[derive(Serialize)]

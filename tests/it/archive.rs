@@ -166,3 +166,49 @@ fn an_item_two_reviews_list_is_counted_once() {
         "{home}"
     );
 }
+
+/// The tracker's filters are links to static pages (by status, team and owner), so they work
+/// without JavaScript and each filtered view has an address.
+#[test]
+fn the_tracker_filters_by_status_team_and_owner_without_javascript() {
+    let site = TestSite::fixture("basic");
+    with_handoff_template(&site);
+    site.build().assert_success();
+    let tracker = site.page("/action-items/");
+    let bar = tracker
+        .split("aria-label=\"Filter action items\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .expect("a filter bar");
+    for href in [
+        "/action-items/open/",
+        "/action-items/overdue/",
+        "/action-items/done/",
+        "/action-items/team/payments/",
+        "/action-items/owner/dana/",
+    ] {
+        assert!(bar.contains(&format!("href=\"{href}\"")), "{href} in {bar}");
+    }
+    assert!(
+        bar.contains("href=\"/action-items/\" aria-current=\"page\""),
+        "{bar}"
+    );
+    // Overdue: the fixture's drill item and two handoff follow-ups, nothing else.
+    let overdue = site.page("/action-items/overdue/");
+    let rows = |html: &str| html.matches("<tr class=\"item-").count();
+    assert_eq!(rows(&overdue), 3, "{overdue}");
+    assert!(!overdue.contains("Write the runbook") && !overdue.contains("Follow-up 1"));
+    assert!(overdue.contains("<h1>Overdue action items</h1>"));
+    let done = site.page("/action-items/done/");
+    assert!(done.contains("Write the runbook") && done.contains("Follow-up 1"));
+    assert!(!done.contains("Automate failover drills"));
+    let dana = site.page("/action-items/owner/dana/");
+    assert_eq!(rows(&dana), rows(&tracker), "dana owns every item here");
+    let team = site.page("/action-items/team/payments/");
+    assert!(team.contains("<h1>Action items: Payments</h1>"), "{team}");
+    // The team page links its share of the tracker.
+    assert!(
+        site.page("/teams/payments/")
+            .contains("href=\"/action-items/team/payments/\"")
+    );
+}

@@ -409,3 +409,42 @@ fn a_large_site_is_indexed_in_several_parts() {
         .collect();
     assert!(leftovers.is_empty(), "scratch folders are removed");
 }
+
+/// "On this page" lists the sections a page generates, not only the headings of its text, and
+/// a team page puts what a leader needs first (open items, incidents) before its charts.
+#[test]
+fn on_this_page_lists_generated_sections_and_team_pages_lead_with_open_items() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/incidents/2026-05-cache.md",
+        "+++\ntitle = \"Cache eviction storm\"\nid = \"INC-2026-002\"\ndate = 2026-05-02\nseverity = \"sev3\"\nteams = [\"payments\"]\n+++\n\n## Summary\n\nCaches emptied.\n\n## Timeline\n\nShort.\n",
+    );
+    site.build().assert_success();
+    let toc = |html: &str| -> Vec<String> {
+        let nav = html
+            .split("aria-labelledby=\"toc-title\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</nav>").next())
+            .expect("an On this page list")
+            .to_string();
+        nav.split("<a href=\"#")
+            .skip(1)
+            .map(|a| a[..a.find('"').unwrap()].to_string())
+            .collect()
+    };
+    let template = site.page("/templates/incident-review/");
+    assert_eq!(toc(&template)[..3], ["fields", "sections", "made-from"]);
+    let team = site.page("/teams/payments/");
+    let ids = toc(&team);
+    assert_eq!(
+        ids[..3],
+        ["open-items", "list-incidents", "members"],
+        "{ids:?}"
+    );
+    assert!(ids.contains(&"incident-stats".to_string()), "{ids:?}");
+    for id in &ids {
+        assert!(team.contains(&format!(" id=\"{id}\"")), "#{id} exists");
+    }
+    let at = |id: &str| team.find(&format!(" id=\"{id}\"")).unwrap();
+    assert!(at("open-items") < at("list-incidents") && at("list-incidents") < at("incident-stats"));
+}

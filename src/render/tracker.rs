@@ -1,0 +1,245 @@
+//! The action-item tracker: every action item of the site once (see `archive::action_items`),
+//! on `/action-items/` and on one static page per filter (a status, a team, an owner), so that
+//! filtering needs no JavaScript and every filtered view has an address to share.
+//!
+//! Words: a *filter* picks items; the *filter bar* links every filter with its count; items
+//! are shown in *groups* by state (open, with the overdue first; done; dropped).
+
+use std::collections::BTreeMap;
+
+use super::templates::Renderer;
+use super::views::{
+    ActionItemsView, Ctx, FilterGroup, FilterLink, ItemGroup, PageContext, PageView, SiteView,
+};
+use crate::archive::{self, ActionRow};
+use crate::document::{Kind, url_segment};
+use crate::error::Error;
+use crate::schema::ItemStatus;
+use crate::site::Site;
+
+/// Which items a tracker page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum ItemFilter {
+    All,
+    Status(State),
+    /// By team id.
+    Team(String),
+    /// By owner handle.
+    Owner(String),
+}
+
+/// An item's state as the tracker sorts it: open items split into overdue and not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum State {
+    Open,
+    Overdue,
+    Done,
+    Dropped,
+}
+
+const STATES: [(State, &str, &str); 4] = [
+    (State::Open, "open", "Open"),
+    (State::Overdue, "overdue", "Overdue"),
+    (State::Done, "done", "Done"),
+    (State::Dropped, "dropped", "Dropped"),
+];
+
+impl State {
+    fn of(row: &ActionRow<'_>) -> State {
+        match row.item.status {
+            ItemStatus::Open if row.overdue => State::Overdue,
+            ItemStatus::Open => State::Open,
+            ItemStatus::Done => State::Done,
+            ItemStatus::Dropped => State::Dropped,
+        }
+    }
+
+    fn slug(self) -> &'static str {
+        STATES.iter().find(|s| s.0 == self).map_or("open", |s| s.1)
+    }
+}
+
+impl ItemFilter {
+    /// Site-relative URL of the filter's page.
+    pub fn url(&self) -> String {
+        match self {
+            ItemFilter::All => "/action-items/".into(),
+            ItemFilter::Status(s) => format!("/action-items/{}/", s.slug()),
+            ItemFilter::Team(t) => format!("/action-items/team/{}/", url_segment(t)),
+            ItemFilter::Owner(o) => format!("/action-items/owner/{}/", url_segment(o)),
+        }
+    }
+
+    fn matches(&self, row: &ActionRow<'_>) -> bool {
+        match self {
+            ItemFilter::All => true,
+            // "Open" includes the overdue ones: they are open too.
+            ItemFilter::Status(State::Open) => row.item.status == ItemStatus::Open,
+            ItemFilter::Status(s) => State::of(row) == *s,
+            ItemFilter::Team(t) => row.teams.iter().any(|x| x == t),
+            ItemFilter::Owner(o) => row.item.owner.as_deref() == Some(o.as_str()),
+        }
+    }
+}
+
+/// Every filter that selects at least one item: the tracker's pages.
+pub(super) fn filters(site: &Site) -> Vec<ItemFilter> {
+    let rows = archive::action_items(site);
+    if rows.is_empty() {
+        return vec![ItemFilter::All];
+    }
+    let mut out = vec![ItemFilter::All];
+    for (state, _, _) in STATES {
+        let f = ItemFilter::Status(state);
+        if rows.iter().any(|r| f.matches(r)) {
+            out.push(f);
+        }
+    }
+    let mut teams: Vec<&String> = rows.iter().flat_map(|r| &r.teams).collect();
+    teams.sort();
+    teams.dedup();
+    out.extend(teams.into_iter().map(|t| ItemFilter::Team(t.clone())));
+    let mut owners: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.item.owner.as_deref())
+        .collect();
+    owners.sort_unstable();
+    owners.dedup();
+    out.extend(owners.into_iter().map(|o| ItemFilter::Owner(o.to_string())));
+    out
+}
+
+/// A tracker page: the items `filter` picks, grouped by state, under the filter bar.
+pub(super) fn render(
+    ctx: &Ctx<'_>,
+    renderer: &Renderer,
+    site_view: &SiteView,
+    filter: &ItemFilter,
+) -> Result<String, Error> {
+    let site = ctx.site;
+    let rows = archive::action_items(site);
+    let shown: Vec<&ActionRow<'_>> = rows.iter().filter(|r| filter.matches(r)).collect();
+    let open = |r: &&&ActionRow<'_>| r.item.status == ItemStatus::Open;
+    let team_name = |id: &str| {
+        site.teams
+            .get(id)
+            .map_or(id, |t| t.name.as_str())
+            .to_string()
+    };
+    let (title, summary) = match filter {
+        ItemFilter::All => (
+            "Action items".to_string(),
+            "Every follow-up from every review, each once: open ones first, overdue ones marked."
+                .to_string(),
+        ),
+        ItemFilter::Status(s) => {
+            let label = STATES.iter().find(|x| x.0 == *s).map_or("", |x| x.2);
+            (
+                format!("{label} action items"),
+                "Follow-ups from every review in this state.".to_string(),
+            )
+        }
+        ItemFilter::Team(t) => (
+            format!("Action items: {}", team_name(t)),
+            "Follow-ups owned by the team's members, or from its reviews when the owner is in no team."
+                .to_string(),
+        ),
+        ItemFilter::Owner(o) => (
+            format!("Action items owned by {o}"),
+            "Every follow-up this person owns, from every review.".to_string(),
+        ),
+    };
+    let mut groups = Vec::new();
+    let mut group = |id: &str, label: &str, pick: &dyn Fn(&ActionRow<'_>) -> bool| {
+        let items: Vec<_> = shown
+            .iter()
+            .filter(|r| pick(r))
+            .map(|r| ctx.item_view(r, true))
+            .collect();
+        if !items.is_empty() {
+            groups.push(ItemGroup {
+                id: id.into(),
+                label: label.into(),
+                items,
+            });
+        }
+    };
+    group("open", "Open", &|r| r.item.status == ItemStatus::Open);
+    group("done", "Done", &|r| r.item.status == ItemStatus::Done);
+    group("dropped", "Dropped", &|r| {
+        r.item.status == ItemStatus::Dropped
+    });
+
+    let link = |f: ItemFilter, title: String, count: usize| FilterLink {
+        url: ctx.url(&f.url()),
+        current: f == *filter,
+        title,
+        count,
+    };
+    let mut bar = vec![FilterGroup {
+        label: "Status".into(),
+        links: std::iter::once(link(ItemFilter::All, "All".into(), rows.len()))
+            .chain(STATES.iter().filter_map(|&(s, _, label)| {
+                let f = ItemFilter::Status(s);
+                let n = rows.iter().filter(|r| f.matches(r)).count();
+                (n > 0).then(|| link(f, label.into(), n))
+            }))
+            .collect(),
+    }];
+    let mut by_team: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_owner: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &rows {
+        let n = usize::from(r.item.status == ItemStatus::Open);
+        for t in &r.teams {
+            *by_team.entry(t.clone()).or_default() += n;
+        }
+        if let Some(o) = r.item.owner.as_deref() {
+            *by_owner.entry(o).or_default() += n;
+        }
+    }
+    if !by_team.is_empty() {
+        let mut links: Vec<FilterLink> = by_team
+            .into_iter()
+            .map(|(id, n)| link(ItemFilter::Team(id.clone()), team_name(&id), n))
+            .collect();
+        links.sort_by(|a, b| a.title.cmp(&b.title));
+        bar.push(FilterGroup {
+            label: "Team (open)".into(),
+            links,
+        });
+    }
+    if !by_owner.is_empty() {
+        bar.push(FilterGroup {
+            label: "Owner (open)".into(),
+            links: by_owner
+                .into_iter()
+                .map(|(o, n)| link(ItemFilter::Owner(o.to_string()), o.to_string(), n))
+                .collect(),
+        });
+    }
+    let view = ActionItemsView {
+        filters: bar,
+        groups,
+        open_count: shown.iter().filter(open).count(),
+        overdue_count: shown.iter().filter(|r| r.overdue).count(),
+        unowned_count: shown
+            .iter()
+            .filter(open)
+            .filter(|r| r.item.owner.is_none() || r.item.due.is_none())
+            .count(),
+        total: shown.len(),
+        filtered: *filter != ItemFilter::All,
+        all_url: ctx.url("/action-items/"),
+    };
+    let mut page = PageView::titled(&title, ctx.url(&filter.url()));
+    page.kind = Kind::Section;
+    page.summary = Some(summary);
+    renderer.render(
+        "action-items.html",
+        &PageContext {
+            site: site_view,
+            page,
+            extra: view,
+        },
+    )
+}
