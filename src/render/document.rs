@@ -9,7 +9,7 @@ use super::listing;
 use super::templates::Renderer;
 use super::tree::Entry;
 use super::views::{
-    Ctx, DocTable, FieldRow, Group, ItemView, PageContext, PageView, Plain, PlaybookView,
+    BodyPart, Ctx, DocTable, FieldRow, Group, ItemView, PageContext, PageView, Plain, PlaybookView,
     SchemaFieldView, SectionView, SiteView, TeamGroup, TeamView, TemplateView, TocItem,
     field_label, minutes_in_words,
 };
@@ -121,12 +121,14 @@ pub(super) fn render(
             listing::home(ctx, renderer, site_view, page)
         }
         Kind::Review => {
-            let before = if page.metrics.is_empty() {
+            place_tables(&mut page, record);
+            let placed = |kind: &str| page.parts.iter().any(|p| p.then == Some(kind));
+            let before = if page.metrics.is_empty() || placed("metrics") {
                 Vec::new()
             } else {
                 vec![h2("metrics-table", "Metrics at a glance")]
             };
-            let after = if page.action_items.is_empty() {
+            let after = if page.action_items.is_empty() || placed("action_items") {
                 Vec::new()
             } else {
                 vec![h2("tracked-items", "Tracked action items")]
@@ -346,6 +348,70 @@ fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamV
         incident_chart: ctx.incident_chart("team-incidents", &incidents),
         response_table: ctx.response_table(&incidents),
     }
+}
+
+/// A review whose text has a section named like its metrics or action-items field
+/// ("Metrics", "Action items", "Follow ups") gets that table there, under the author's heading,
+/// instead of a second copy of the same numbers elsewhere on the page: `page.parts` holds the
+/// body cut after those headings.
+fn place_tables(page: &mut PageView, record: &Record) {
+    let mut cuts: Vec<(usize, &'static str)> = Vec::new();
+    for (kind, has, fallback) in [
+        ("metrics", !page.metrics.is_empty(), "metrics"),
+        (
+            "action_items",
+            !page.action_items.is_empty(),
+            "action items",
+        ),
+    ] {
+        if !has {
+            continue;
+        }
+        let mut names: Vec<String> = record
+            .fields
+            .0
+            .iter()
+            .filter(|(_, v)| match kind {
+                "metrics" => matches!(v, FieldValue::Metrics(_)),
+                _ => matches!(v, FieldValue::ActionItems(_)),
+            })
+            .map(|(name, _)| field_label(name).to_lowercase())
+            .collect();
+        names.push(fallback.into());
+        let heading = record
+            .doc
+            .markdown
+            .headings
+            .iter()
+            .find(|h| h.level == 2 && names.contains(&h.text.trim().to_lowercase()));
+        let cut = heading.and_then(|h| {
+            let start = page.content.find(&format!("<h2 id=\"{}\"", h.id))?;
+            let end = page.content[start..].find("</h2>")?;
+            Some(start + end + "</h2>".len())
+        });
+        if let Some(at) = cut {
+            cuts.push((at, kind));
+        }
+    }
+    if cuts.is_empty() {
+        return;
+    }
+    cuts.sort_unstable();
+    let mut rest = page.content.as_str();
+    let mut done = 0;
+    for (at, kind) in cuts {
+        let (head, tail) = rest.split_at(at - done);
+        page.parts.push(BodyPart {
+            html: head.to_string(),
+            then: Some(kind),
+        });
+        done = at;
+        rest = tail;
+    }
+    page.parts.push(BodyPart {
+        html: rest.to_string(),
+        then: None,
+    });
 }
 
 fn h2(id: &str, text: &str) -> TocItem {

@@ -153,6 +153,14 @@ pub(super) struct ChartView {
     pub rows: Vec<Vec<String>>,
 }
 
+/// A piece of a review's body and the table that follows it, if any.
+#[derive(Serialize)]
+pub(super) struct BodyPart {
+    pub html: String,
+    /// `metrics` or `action_items`: the table that goes after this piece.
+    pub then: Option<&'static str>,
+}
+
 /// A page's navigation: breadcrumbs, the sidebar of its section, previous and next.
 #[derive(Serialize, Default)]
 pub(super) struct PageNav {
@@ -224,6 +232,9 @@ pub(super) struct PageView {
     pub summary: Option<String>,
     pub source_path: String,
     pub content: String,
+    /// A review's body cut where its tables go: under the review's own "Metrics" or "Action
+    /// items" heading, when it has one (see `document::place_tables`). Empty otherwise.
+    pub parts: Vec<BodyPart>,
     pub toc: Vec<TocItem>,
     pub label: String,
     pub severity: Option<String>,
@@ -606,8 +617,8 @@ impl Ctx<'_> {
                 .map(|v| self.field_html(v))
                 .collect::<Vec<_>>()
                 .join(", "),
-            FieldValue::ActionItems(items) => format!("{} action item(s)", items.len()),
-            FieldValue::Metrics(items) => format!("{} metric(s)", items.len()),
+            FieldValue::ActionItems(items) => count_of(items.len(), "action item", "action items"),
+            FieldValue::Metrics(items) => count_of(items.len(), "metric", "metrics"),
         }
     }
 
@@ -742,6 +753,11 @@ pub(super) fn format_number(f: f64) -> String {
         let s = format!("{f:.3}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
+}
+
+/// "1 metric", "3 metrics".
+pub(super) fn count_of(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A span of minutes in words: `45 min`, `3 h 5 min`.
