@@ -8,6 +8,7 @@ mod errors;
 mod harness;
 mod hostile;
 mod links;
+mod navigation;
 mod scaffold;
 mod security;
 mod serve;
