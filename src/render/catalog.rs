@@ -1,9 +1,9 @@
 //! Facts that span pages, worked out once per build: which reviews each template has, which
-//! documents name each team, the incidents, every metric series, and the folder tree (what each
-//! folder is called, its pages in reading order). The plan owns one, so the preview server can
+//! documents name each team, the incidents, every metric series, every action item (once), and
+//! the folder tree (what each folder is called, its pages in reading order). The plan owns one, so the preview server can
 //! render any single page on request without walking the whole site again.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::tree::Tree;
 use crate::archive;
@@ -23,6 +23,11 @@ pub(super) struct Catalog {
     pub metrics: Vec<archive::MetricSeries>,
     /// The content's folders and their pages, for navigation and section listings.
     pub tree: Tree,
+    /// Every action item, each once, in the tracker's order.
+    pub items: Vec<archive::TrackedItem>,
+    /// Positions in `items` of each team's and each owner's items.
+    pub items_by_team: HashMap<String, Vec<usize>>,
+    pub items_by_owner: BTreeMap<String, Vec<usize>>,
 }
 
 impl Catalog {
@@ -44,7 +49,21 @@ impl Catalog {
             archive::sort_newest_first(site, list);
         }
         let incidents = archive::incidents(site);
+        let items = archive::action_items(site);
+        let mut items_by_team: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut items_by_owner: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (n, it) in items.iter().enumerate() {
+            for team in &it.teams {
+                items_by_team.entry(team.clone()).or_default().push(n);
+            }
+            if let Some(owner) = &it.item(site).owner {
+                items_by_owner.entry(owner.clone()).or_default().push(n);
+            }
+        }
         Catalog {
+            items,
+            items_by_team,
+            items_by_owner,
             base: site.config.base_path(),
             reviews_by_template,
             docs_by_team,

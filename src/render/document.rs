@@ -177,7 +177,7 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
         meeting: template.and_then(|t| t.meeting).map(|m| ctx.doc_link(m)),
         action_items: archive::items_of(site, i, record)
             .iter()
-            .map(|row| ctx.item_view(row, false))
+            .map(|it| ctx.item_view(&it.row(site), false))
             .collect(),
         timings: timings(record),
         related: ctx.summaries(&ctx.graph.related[i]),
@@ -297,16 +297,18 @@ fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamV
         table: DocTable::without_team(ctx.summaries(items), &team_url),
         label,
     };
-    let team_rows: Vec<archive::ActionRow<'_>> = archive::action_items(site)
-        .into_iter()
-        .filter(|row| row.teams.iter().any(|t| t == team_id))
-        .collect();
-    let has_items = !team_rows.is_empty();
-    let mut open_rows: Vec<archive::ActionRow<'_>> = team_rows
+    // The catalog's list is in the tracker's order already: open first, most overdue first.
+    let team_items = ctx
+        .cat
+        .items_by_team
+        .get(team_id)
+        .map_or(&[][..], Vec::as_slice);
+    let has_items = !team_items.is_empty();
+    let open_rows: Vec<archive::ActionRow<'_>> = ctx
+        .item_rows(team_items.iter().copied())
         .into_iter()
         .filter(|row| row.item.status == ItemStatus::Open)
         .collect();
-    archive::sort_items(&mut open_rows);
     let open_items: Vec<ItemView> = open_rows
         .iter()
         .map(|row| ctx.item_view(row, true))

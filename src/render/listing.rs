@@ -62,7 +62,7 @@ pub(super) fn home(
     }
     archive::sort_newest_first(site, &mut recent);
     recent.truncate(8);
-    let rows = archive::action_items(site);
+    let rows = ctx.item_rows(0..ctx.cat.items.len());
     let url = |path: &str| ctx.url(path);
     let mut stats = Vec::new();
     let mut stat = |count: usize, one: &str, many: &str, path: &str| {

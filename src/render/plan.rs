@@ -110,7 +110,7 @@ impl Plan {
         if !site.records.iter().any(|r| r.kind == Kind::Home) {
             jobs.insert("index.html".into(), Job::Home);
         }
-        for filter in tracker::filters(site) {
+        for filter in tracker::filters(site, &catalog) {
             // Two owners whose handles spell the same URL share the first one's page.
             jobs.entry(output_path(&filter.url()))
                 .or_insert(Job::ActionItems(filter));

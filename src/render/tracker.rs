@@ -5,13 +5,12 @@
 //! Words: a *filter* picks items; the *filter bar* links every filter with its count; items
 //! are shown in *groups* by state (open, with the overdue first; done; dropped).
 
-use std::collections::BTreeMap;
-
+use super::catalog::Catalog;
 use super::templates::Renderer;
 use super::views::{
     ActionItemsView, Ctx, FilterGroup, FilterLink, ItemGroup, PageContext, PageView, SiteView,
 };
-use crate::archive::{self, ActionRow};
+use crate::archive::ActionRow;
 use crate::document::{Kind, url_segment};
 use crate::error::Error;
 use crate::schema::ItemStatus;
@@ -82,30 +81,28 @@ impl ItemFilter {
     }
 }
 
+/// Owners the filter bar names, those with the most open items first; every owner still has a
+/// page, linked from their items.
+const BAR_OWNERS: usize = 40;
+
 /// Every filter that selects at least one item: the tracker's pages.
-pub(super) fn filters(site: &Site) -> Vec<ItemFilter> {
-    let rows = archive::action_items(site);
-    if rows.is_empty() {
-        return vec![ItemFilter::All];
-    }
+pub(super) fn filters(site: &Site, cat: &Catalog) -> Vec<ItemFilter> {
     let mut out = vec![ItemFilter::All];
+    let rows: Vec<ActionRow<'_>> = cat.items.iter().map(|it| it.row(site)).collect();
     for (state, _, _) in STATES {
         let f = ItemFilter::Status(state);
         if rows.iter().any(|r| f.matches(r)) {
             out.push(f);
         }
     }
-    let mut teams: Vec<&String> = rows.iter().flat_map(|r| &r.teams).collect();
+    let mut teams: Vec<&String> = cat.items_by_team.keys().collect();
     teams.sort();
-    teams.dedup();
     out.extend(teams.into_iter().map(|t| ItemFilter::Team(t.clone())));
-    let mut owners: Vec<&str> = rows
-        .iter()
-        .filter_map(|r| r.item.owner.as_deref())
-        .collect();
-    owners.sort_unstable();
-    owners.dedup();
-    out.extend(owners.into_iter().map(|o| ItemFilter::Owner(o.to_string())));
+    out.extend(
+        cat.items_by_owner
+            .keys()
+            .map(|o| ItemFilter::Owner(o.clone())),
+    );
     out
 }
 
@@ -117,9 +114,19 @@ pub(super) fn render(
     filter: &ItemFilter,
 ) -> Result<String, Error> {
     let site = ctx.site;
-    let rows = archive::action_items(site);
-    let shown: Vec<&ActionRow<'_>> = rows.iter().filter(|r| filter.matches(r)).collect();
-    let open = |r: &&&ActionRow<'_>| r.item.status == ItemStatus::Open;
+    let cat = ctx.cat;
+    let all = 0..cat.items.len();
+    let picked: Vec<usize> = match filter {
+        ItemFilter::Team(t) => cat.items_by_team.get(t).cloned().unwrap_or_default(),
+        ItemFilter::Owner(o) => cat.items_by_owner.get(o).cloned().unwrap_or_default(),
+        ItemFilter::All | ItemFilter::Status(_) => all.clone().collect(),
+    };
+    let shown: Vec<ActionRow<'_>> = ctx
+        .item_rows(picked)
+        .into_iter()
+        .filter(|r| filter.matches(r))
+        .collect();
+    let open = |r: &&ActionRow<'_>| r.item.status == ItemStatus::Open;
     let team_name = |id: &str| {
         site.teams
             .get(id)
@@ -150,10 +157,14 @@ pub(super) fn render(
         ),
     };
     let mut groups = Vec::new();
-    let mut group = |id: &str, label: &str, pick: &dyn Fn(&ActionRow<'_>) -> bool| {
+    for (id, label, status) in [
+        ("open", "Open", ItemStatus::Open),
+        ("done", "Done", ItemStatus::Done),
+        ("dropped", "Dropped", ItemStatus::Dropped),
+    ] {
         let items: Vec<_> = shown
             .iter()
-            .filter(|r| pick(r))
+            .filter(|r| r.item.status == status)
             .map(|r| ctx.item_view(r, true))
             .collect();
         if !items.is_empty() {
@@ -163,58 +174,69 @@ pub(super) fn render(
                 items,
             });
         }
-    };
-    group("open", "Open", &|r| r.item.status == ItemStatus::Open);
-    group("done", "Done", &|r| r.item.status == ItemStatus::Done);
-    group("dropped", "Dropped", &|r| {
-        r.item.status == ItemStatus::Dropped
-    });
+    }
 
+    // The filter bar: every status, every team, the owners with the most open items.
+    let every: Vec<ActionRow<'_>> = ctx.item_rows(all);
     let link = |f: ItemFilter, title: String, count: usize| FilterLink {
         url: ctx.url(&f.url()),
         current: f == *filter,
         title,
         count,
     };
+    let open_in = |positions: &[usize]| {
+        positions
+            .iter()
+            .filter(|&&n| {
+                every
+                    .get(n)
+                    .is_some_and(|r| r.item.status == ItemStatus::Open)
+            })
+            .count()
+    };
     let mut bar = vec![FilterGroup {
         label: "Status".into(),
-        links: std::iter::once(link(ItemFilter::All, "All".into(), rows.len()))
+        links: std::iter::once(link(ItemFilter::All, "All".into(), every.len()))
             .chain(STATES.iter().filter_map(|&(s, _, label)| {
                 let f = ItemFilter::Status(s);
-                let n = rows.iter().filter(|r| f.matches(r)).count();
+                let n = every.iter().filter(|r| f.matches(r)).count();
                 (n > 0).then(|| link(f, label.into(), n))
             }))
             .collect(),
+        more: 0,
     }];
-    let mut by_team: BTreeMap<String, usize> = BTreeMap::new();
-    let mut by_owner: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in &rows {
-        let n = usize::from(r.item.status == ItemStatus::Open);
-        for t in &r.teams {
-            *by_team.entry(t.clone()).or_default() += n;
-        }
-        if let Some(o) = r.item.owner.as_deref() {
-            *by_owner.entry(o).or_default() += n;
-        }
-    }
-    if !by_team.is_empty() {
-        let mut links: Vec<FilterLink> = by_team
-            .into_iter()
-            .map(|(id, n)| link(ItemFilter::Team(id.clone()), team_name(&id), n))
+    if !cat.items_by_team.is_empty() {
+        let mut links: Vec<FilterLink> = cat
+            .items_by_team
+            .iter()
+            .map(|(id, at)| link(ItemFilter::Team(id.clone()), team_name(id), open_in(at)))
             .collect();
         links.sort_by(|a, b| a.title.cmp(&b.title));
         bar.push(FilterGroup {
             label: "Team (open)".into(),
             links,
+            more: 0,
         });
     }
-    if !by_owner.is_empty() {
+    if !cat.items_by_owner.is_empty() {
+        let mut owners: Vec<(&String, usize)> = cat
+            .items_by_owner
+            .iter()
+            .map(|(o, at)| (o, open_in(at)))
+            .collect();
+        let more = owners.len().saturating_sub(BAR_OWNERS);
+        if more > 0 {
+            owners.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            owners.truncate(BAR_OWNERS);
+            owners.sort_by(|a, b| a.0.cmp(b.0));
+        }
         bar.push(FilterGroup {
             label: "Owner (open)".into(),
-            links: by_owner
+            links: owners
                 .into_iter()
-                .map(|(o, n)| link(ItemFilter::Owner(o.to_string()), o.to_string(), n))
+                .map(|(o, n)| link(ItemFilter::Owner(o.clone()), o.clone(), n))
                 .collect(),
+            more,
         });
     }
     let view = ActionItemsView {

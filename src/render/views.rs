@@ -119,6 +119,8 @@ pub(super) struct FieldRow {
 pub(super) struct ItemView {
     pub title: String,
     pub owner: Option<String>,
+    /// The tracker's page of the owner's items.
+    pub owner_url: Option<String>,
     pub due: Option<String>,
     pub status: ItemStatus,
     pub overdue: bool,
@@ -426,6 +428,8 @@ pub(super) struct ActionItemsView {
 pub(super) struct FilterGroup {
     pub label: String,
     pub links: Vec<FilterLink>,
+    /// How many more the bar leaves out (they are linked from their items).
+    pub more: usize,
 }
 
 /// A link to one filtered page of the tracker.
@@ -622,12 +626,29 @@ impl Ctx<'_> {
         }
     }
 
+    /// The site's action items at these positions of the catalog's list, as rows.
+    pub fn item_rows(
+        &self,
+        positions: impl IntoIterator<Item = usize>,
+    ) -> Vec<archive::ActionRow<'_>> {
+        positions
+            .into_iter()
+            .filter_map(|n| self.cat.items.get(n))
+            .map(|it| it.row(self.site))
+            .collect()
+    }
+
     /// An action item as a row; `with_source` adds the review it comes from.
     pub fn item_view(&self, row: &archive::ActionRow<'_>, with_source: bool) -> ItemView {
         let item = row.item;
         ItemView {
             title: item.title.clone(),
             owner: item.owner.clone(),
+            owner_url: item
+                .owner
+                .as_ref()
+                .filter(|_| with_source)
+                .map(|o| self.url(&super::tracker::ItemFilter::Owner(o.clone()).url())),
             due: item.due.map(|d| d.to_string()),
             status: item.status,
             overdue: row.overdue,

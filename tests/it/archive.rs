@@ -212,3 +212,40 @@ fn the_tracker_filters_by_status_team_and_owner_without_javascript() {
             .contains("href=\"/action-items/team/payments/\"")
     );
 }
+
+/// The filter bar names the forty owners with the most open items; every owner keeps a page,
+/// linked from the owner's items.
+#[test]
+fn the_tracker_bar_names_forty_owners_and_links_the_rest_from_their_items() {
+    let site = TestSite::fixture("basic");
+    let items: String = (0..45)
+        .map(|n| format!("\n[[action_items]]\ntitle = \"Item {n}\"\nowner = \"owner{n:02}\"\ndue = 2026-09-01\nstatus = \"{}\"\n", if n < 40 { "open" } else { "done" }))
+        .collect();
+    site.write(
+        "content/incidents/2026-05-cache.md",
+        &format!("+++\ntitle = \"Cache eviction storm\"\nid = \"INC-2026-002\"\ndate = 2026-05-02\nseverity = \"sev3\"\nteams = [\"payments\"]\n{items}+++\n\n## Summary\n\nCaches emptied.\n\n## Timeline\n\nShort.\n"),
+    );
+    site.build().assert_success();
+    let tracker = site.page("/action-items/");
+    let bar = tracker
+        .split("aria-label=\"Filter action items\"")
+        .nth(1)
+        .unwrap();
+    let bar = &bar[..bar.find("</nav>").unwrap()];
+    assert_eq!(
+        bar.matches("href=\"/action-items/owner/").count(),
+        40,
+        "{bar}"
+    );
+    assert!(bar.contains("and 6 more, linked from their items"), "{bar}");
+    assert!(
+        !bar.contains("/owner/owner44/"),
+        "done-only owners make way: {bar}"
+    );
+    let done = site.page("/action-items/done/");
+    assert!(done.contains("<a href=\"/action-items/owner/owner44/\">owner44</a>"));
+    assert!(
+        site.page("/action-items/owner/owner44/")
+            .contains("Item 44")
+    );
+}
