@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::tree::Tree;
 use crate::archive;
+use crate::schema::ItemStatus;
 use crate::site::{DocId, Site};
 
 pub(super) struct Catalog {
@@ -28,6 +29,11 @@ pub(super) struct Catalog {
     /// Positions in `items` of each team's and each owner's items.
     pub items_by_team: HashMap<String, Vec<usize>>,
     pub items_by_owner: BTreeMap<String, Vec<usize>>,
+    /// Open items of each team and each owner, for the tracker's filter bar.
+    pub open_by_team: HashMap<String, usize>,
+    pub open_by_owner: BTreeMap<String, usize>,
+    /// Items open (overdue ones included), overdue, done and dropped.
+    pub item_totals: [usize; 4],
 }
 
 impl Catalog {
@@ -52,18 +58,32 @@ impl Catalog {
         let items = archive::action_items(site);
         let mut items_by_team: HashMap<String, Vec<usize>> = HashMap::new();
         let mut items_by_owner: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut open_by_team: HashMap<String, usize> = HashMap::new();
+        let mut open_by_owner: BTreeMap<String, usize> = BTreeMap::new();
+        let mut item_totals = [0; 4];
         for (n, it) in items.iter().enumerate() {
+            let item = it.item(site);
+            let open = usize::from(item.status == ItemStatus::Open);
+            item_totals[0] += open;
+            item_totals[1] += usize::from(it.overdue);
+            item_totals[2] += usize::from(item.status == ItemStatus::Done);
+            item_totals[3] += usize::from(item.status == ItemStatus::Dropped);
             for team in &it.teams {
                 items_by_team.entry(team.clone()).or_default().push(n);
+                *open_by_team.entry(team.clone()).or_default() += open;
             }
-            if let Some(owner) = &it.item(site).owner {
+            if let Some(owner) = &item.owner {
                 items_by_owner.entry(owner.clone()).or_default().push(n);
+                *open_by_owner.entry(owner.clone()).or_default() += open;
             }
         }
         Catalog {
             items,
             items_by_team,
             items_by_owner,
+            open_by_team,
+            open_by_owner,
+            item_totals,
             base: site.config.base_path(),
             reviews_by_template,
             docs_by_team,

@@ -176,71 +176,9 @@ pub(super) fn render(
         }
     }
 
-    // The filter bar: every status, every team, the owners with the most open items.
-    let every: Vec<ActionRow<'_>> = ctx.item_rows(all);
-    let link = |f: ItemFilter, title: String, count: usize| FilterLink {
-        url: ctx.url(&f.url()),
-        current: f == *filter,
-        title,
-        count,
-    };
-    let open_in = |positions: &[usize]| {
-        positions
-            .iter()
-            .filter(|&&n| {
-                every
-                    .get(n)
-                    .is_some_and(|r| r.item.status == ItemStatus::Open)
-            })
-            .count()
-    };
-    let mut bar = vec![FilterGroup {
-        label: "Status".into(),
-        links: std::iter::once(link(ItemFilter::All, "All".into(), every.len()))
-            .chain(STATES.iter().filter_map(|&(s, _, label)| {
-                let f = ItemFilter::Status(s);
-                let n = every.iter().filter(|r| f.matches(r)).count();
-                (n > 0).then(|| link(f, label.into(), n))
-            }))
-            .collect(),
-        more: 0,
-    }];
-    if !cat.items_by_team.is_empty() {
-        let mut links: Vec<FilterLink> = cat
-            .items_by_team
-            .iter()
-            .map(|(id, at)| link(ItemFilter::Team(id.clone()), team_name(id), open_in(at)))
-            .collect();
-        links.sort_by(|a, b| a.title.cmp(&b.title));
-        bar.push(FilterGroup {
-            label: "Team (open)".into(),
-            links,
-            more: 0,
-        });
-    }
-    if !cat.items_by_owner.is_empty() {
-        let mut owners: Vec<(&String, usize)> = cat
-            .items_by_owner
-            .iter()
-            .map(|(o, at)| (o, open_in(at)))
-            .collect();
-        let more = owners.len().saturating_sub(BAR_OWNERS);
-        if more > 0 {
-            owners.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            owners.truncate(BAR_OWNERS);
-            owners.sort_by(|a, b| a.0.cmp(b.0));
-        }
-        bar.push(FilterGroup {
-            label: "Owner (open)".into(),
-            links: owners
-                .into_iter()
-                .map(|(o, n)| link(ItemFilter::Owner(o.clone()), o.clone(), n))
-                .collect(),
-            more,
-        });
-    }
+    let filters = filter_bar(ctx, filter);
     let view = ActionItemsView {
-        filters: bar,
+        filters,
         groups,
         open_count: shown.iter().filter(open).count(),
         overdue_count: shown.iter().filter(|r| r.overdue).count(),
@@ -264,4 +202,69 @@ pub(super) fn render(
             extra: view,
         },
     )
+}
+
+/// The filter bar: every status, every team, the owners with the most open items. It reads the
+/// catalog's counts, so it costs the same on every page whatever the archive's size.
+fn filter_bar(ctx: &Ctx<'_>, filter: &ItemFilter) -> Vec<FilterGroup> {
+    let (site, cat) = (ctx.site, ctx.cat);
+    let team_name = |id: &str| {
+        site.teams
+            .get(id)
+            .map_or(id, |t| t.name.as_str())
+            .to_string()
+    };
+    let link = |f: ItemFilter, title: String, count: usize| FilterLink {
+        url: ctx.url(&f.url()),
+        current: f == *filter,
+        title,
+        count,
+    };
+    // In `STATES` order.
+    let states = cat.item_totals;
+    let mut bar = vec![FilterGroup {
+        label: "Status".into(),
+        links: std::iter::once(link(ItemFilter::All, "All".into(), cat.items.len()))
+            .chain(
+                STATES
+                    .iter()
+                    .zip(states)
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(&(s, _, label), n)| link(ItemFilter::Status(s), label.into(), n)),
+            )
+            .collect(),
+        more: 0,
+    }];
+    if !cat.open_by_team.is_empty() {
+        let mut links: Vec<FilterLink> = cat
+            .open_by_team
+            .iter()
+            .map(|(id, &n)| link(ItemFilter::Team(id.clone()), team_name(id), n))
+            .collect();
+        links.sort_by(|a, b| a.title.cmp(&b.title));
+        bar.push(FilterGroup {
+            label: "Team (open)".into(),
+            links,
+            more: 0,
+        });
+    }
+    if !cat.open_by_owner.is_empty() {
+        let mut owners: Vec<(&String, usize)> =
+            cat.open_by_owner.iter().map(|(o, &n)| (o, n)).collect();
+        let more = owners.len().saturating_sub(BAR_OWNERS);
+        if more > 0 {
+            owners.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            owners.truncate(BAR_OWNERS);
+            owners.sort_by(|a, b| a.0.cmp(b.0));
+        }
+        bar.push(FilterGroup {
+            label: "Owner (open)".into(),
+            links: owners
+                .into_iter()
+                .map(|(o, n)| link(ItemFilter::Owner(o.clone()), o.clone(), n))
+                .collect(),
+            more,
+        });
+    }
+    bar
 }
