@@ -123,6 +123,9 @@ fn key_pages_have_no_serious_accessibility_violations() {
             "/action-items/",
             "/search/?q=failover",
             "/templates/incident-review/",
+            "/guides/on-call/",
+            "/reviews/business/2026-10-payments-q3/",
+            "/action-items/overdue/",
         ],
     );
 }
