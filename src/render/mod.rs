@@ -8,12 +8,14 @@
 //! - `views`: the view structs templates see, and `Ctx`, which builds them from the model.
 //! - `document`, `listing`: page builders, for one document and for lists of documents;
 //!   `tracker`: the action-item tracker's pages, one per filter.
-//! - `charts`: the archive's figures as charts with their data tables.
+//! - `charts`: the archive's figures as charts with their data tables; `facts`: a plain page's
+//!   own front matter as a list of facts.
 //! - `templates`: the compiled tera templates.
 
 mod catalog;
 mod charts;
 mod document;
+mod facts;
 mod listing;
 mod nav;
 mod plan;

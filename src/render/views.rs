@@ -11,7 +11,6 @@ use crate::html::escape;
 use crate::links::LinkGraph;
 use crate::schema::{Direction, FieldValue, ItemStatus};
 use crate::site::{DocId, Member, Site};
-use crate::value::Value;
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces.
@@ -571,7 +570,7 @@ impl Ctx<'_> {
                 .map(|k| {
                     front
                         .get(k)
-                        .map(|n| front_html(&n.value))
+                        .map(|n| super::facts::front_html(&n.value))
                         .unwrap_or_default()
                 })
                 .collect();
@@ -689,72 +688,6 @@ impl Ctx<'_> {
     /// Document `i`'s body HTML with its links filled in.
     pub fn body_html(&self, i: DocId) -> String {
         self.graph.fill_html(self.site, i, &self.cat.base)
-    }
-}
-
-/// Front-matter keys opsbook reads itself on a plain page, besides the schema's common keys.
-const OWN_PAGE_KEYS: &[&str] = &["description"];
-
-impl Ctx<'_> {
-    /// The facts a plain page shows: every key of its front matter that opsbook does not use
-    /// itself and `[pages] hidden` does not hide, in the order written.
-    pub fn facts(&self, i: DocId) -> Vec<FieldRow> {
-        let hidden = &self.site.config.pages.hidden;
-        self.site[i]
-            .doc
-            .front
-            .iter()
-            .filter(|e| {
-                !crate::schema::COMMON_KEYS.contains(&e.key.as_str())
-                    && !OWN_PAGE_KEYS.contains(&e.key.as_str())
-                    && !hidden.iter().any(|h| h == &e.key)
-            })
-            .map(|e| FieldRow {
-                name: e.key.clone(),
-                label: field_label(&e.key),
-                html: front_html(&e.node.value),
-            })
-            .filter(|row| !row.html.is_empty())
-            .collect()
-    }
-}
-
-/// A front-matter value as escaped HTML: web addresses become links, dates `<time>`, lists
-/// comma-separated, tables `key: value` pairs.
-pub(super) fn front_html(value: &Value) -> String {
-    match value {
-        Value::String(s) => {
-            let t = s.trim();
-            if ["https://", "http://", "mailto:"]
-                .iter()
-                .any(|p| t.starts_with(p))
-                && !t.contains(char::is_whitespace)
-            {
-                format!("<a href=\"{}\">{}</a>", escape(t), escape(t))
-            } else if let Some(d) = crate::value::parse_date(t) {
-                format!("<time datetime=\"{d}\">{d}</time>")
-            } else {
-                escape(t)
-            }
-        }
-        Value::Integer(n) => n.to_string(),
-        Value::Float(f) => format_number(*f),
-        Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
-        Value::Datetime(d) => match value.as_date() {
-            Some(date) if d.time.is_none() => format!("<time datetime=\"{date}\">{date}</time>"),
-            _ => escape(&d.to_string()),
-        },
-        Value::Array(items) => items
-            .iter()
-            .map(|n| front_html(&n.value))
-            .filter(|h| !h.is_empty())
-            .collect::<Vec<_>>()
-            .join(", "),
-        Value::Table(t) => t
-            .iter()
-            .map(|e| format!("{}: {}", escape(&e.key), front_html(&e.node.value)))
-            .collect::<Vec<_>>()
-            .join("; "),
     }
 }
 
