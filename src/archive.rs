@@ -9,35 +9,124 @@ use crate::document::Kind;
 use crate::schema::{self, ActionItem, FieldValue, ItemStatus};
 use crate::site::{DocId, Record, Site, Template};
 
-/// One action item and where it came from.
+/// Where an action item is written: the review, which of its fields, which entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemAt {
+    pub doc: DocId,
+    field: u32,
+    index: u32,
+}
+
+/// One action item of the site and what the archive knows of it. It owns nothing of the site,
+/// so the list can be worked out once per build and read by every page (`ActionRow` is the
+/// borrowed form pages use).
 #[derive(Debug, Clone)]
-pub struct ActionRow<'a> {
-    pub item: &'a ActionItem,
-    /// The review that holds it.
-    pub source: DocId,
+pub struct TrackedItem {
+    /// The entry that speaks for the item: the newest review's.
+    pub at: ItemAt,
+    /// Every review that lists the item, newest first.
+    pub sources: Vec<DocId>,
     pub teams: Vec<String>,
     pub overdue: bool,
 }
 
-/// Every action item in the site: open ones first (most overdue first), then done and dropped.
-pub fn action_items(site: &Site) -> Vec<ActionRow<'_>> {
-    let mut rows: Vec<ActionRow<'_>> = site
+/// One action item as a page shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionRow<'a> {
+    /// The item as the newest review that lists it has it (its status, its link).
+    pub item: &'a ActionItem,
+    /// Every review that lists the item, newest first: the one `item` comes from, then any
+    /// older ones.
+    pub sources: &'a [DocId],
+    pub teams: &'a [String],
+    pub overdue: bool,
+}
+
+impl TrackedItem {
+    /// The action item itself.
+    pub fn item<'a>(&self, site: &'a Site) -> &'a ActionItem {
+        let (_, value) = &site[self.at.doc].fields.0[self.at.field as usize];
+        match value {
+            FieldValue::ActionItems(items) => &items[self.at.index as usize],
+            // `ItemAt`s are only made by `items_of`, for entries of an `action_items` field.
+            _ => unreachable!("an ItemAt points at an action_items field"),
+        }
+    }
+
+    pub fn row<'a>(&'a self, site: &'a Site) -> ActionRow<'a> {
+        ActionRow {
+            item: self.item(site),
+            sources: &self.sources,
+            teams: &self.teams,
+            overdue: self.overdue,
+        }
+    }
+}
+
+/// Every action item in the site, each once: open ones first (most overdue first), then done
+/// and dropped.
+///
+/// Reviews often carry an item forward (an ops review repeats an incident's follow-up). Two
+/// entries are the same item when they have the same title (ignoring case and runs of
+/// spaces), the same owner and the same due date: one row stands for both, with the status of
+/// the newest review that lists it, the teams of all of them, and every review as a source. An
+/// item whose due date moved is a new item: the archive cannot tell a new promise from a
+/// postponed one.
+pub fn action_items(site: &Site) -> Vec<TrackedItem> {
+    use std::collections::HashMap;
+    let mut all: Vec<TrackedItem> = site
         .iter()
         .flat_map(|(i, r)| items_of(site, i, r))
         .collect();
-    sort_items(&mut rows);
+    // Newest review first, so the first row of each item is the one that speaks for it.
+    all.sort_by(|a, b| {
+        let (da, db) = (site[a.at.doc].doc.date, site[b.at.doc].doc.date);
+        db.cmp(&da).then(a.at.doc.cmp(&b.at.doc))
+    });
+    let mut rows: Vec<TrackedItem> = Vec::new();
+    let mut seen: HashMap<(String, Option<&str>, Option<Date>), usize> = HashMap::new();
+    for row in all {
+        let item = row.item(site);
+        let key = (
+            item.title
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase(),
+            item.owner.as_deref(),
+            item.due,
+        );
+        match seen.get(&key) {
+            Some(&at) => {
+                let kept = &mut rows[at];
+                if !kept.sources.contains(&row.at.doc) {
+                    kept.sources.push(row.at.doc);
+                }
+                for team in row.teams {
+                    if !kept.teams.contains(&team) {
+                        kept.teams.push(team);
+                    }
+                }
+            }
+            None => {
+                seen.insert(key, rows.len());
+                rows.push(row);
+            }
+        }
+    }
+    sort_items(site, &mut rows);
     rows
 }
 
 /// The action items of one document.
 /// An item belongs to its owner's team when the owner is a member of one; otherwise to every
 /// team its review names.
-pub fn items_of<'a>(site: &Site, i: DocId, record: &'a Record) -> Vec<ActionRow<'a>> {
+pub fn items_of(site: &Site, i: DocId, record: &Record) -> Vec<TrackedItem> {
     let review_teams = teams_of(record);
     let mut rows = Vec::new();
-    for (_, value) in &record.fields.0 {
+    for (field, (_, value)) in record.fields.0.iter().enumerate() {
         if let FieldValue::ActionItems(items) = value {
-            for item in items {
+            for (index, item) in items.iter().enumerate() {
                 let owner_teams: Vec<String> = item
                     .owner
                     .as_deref()
@@ -54,9 +143,13 @@ pub fn items_of<'a>(site: &Site, i: DocId, record: &'a Record) -> Vec<ActionRow<
                 } else {
                     owner_teams
                 };
-                rows.push(ActionRow {
-                    item,
-                    source: i,
+                rows.push(TrackedItem {
+                    at: ItemAt {
+                        doc: i,
+                        field: field as u32,
+                        index: index as u32,
+                    },
+                    sources: vec![i],
                     teams,
                     overdue: is_overdue(item, site.today),
                 });
@@ -67,14 +160,10 @@ pub fn items_of<'a>(site: &Site, i: DocId, record: &'a Record) -> Vec<ActionRow<
 }
 
 /// Open first, then by due date (undated last), then by review.
-pub fn sort_items(rows: &mut [ActionRow<'_>]) {
-    rows.sort_by(|a, b| {
-        (a.item.status, a.item.due.is_none(), a.item.due, a.source).cmp(&(
-            b.item.status,
-            b.item.due.is_none(),
-            b.item.due,
-            b.source,
-        ))
+pub fn sort_items(site: &Site, rows: &mut [TrackedItem]) {
+    rows.sort_by_cached_key(|r| {
+        let item = r.item(site);
+        (item.status, item.due.is_none(), item.due, r.at.doc)
     });
 }
 

@@ -29,6 +29,7 @@ pub struct Config {
     pub links: LinksConfig,
     pub highlight: HighlightConfig,
     pub markdown: MarkdownConfig,
+    pub pages: PagesConfig,
     /// Folders under `content/` that are never published: no page, search entry, feed item,
     /// listing, count or chart comes from them. `check` still validates them.
     pub private: Vec<String>,
@@ -60,6 +61,43 @@ impl BrokenLinks {
         match self {
             BrokenLinks::Error => Severity::Error,
             BrokenLinks::Warn => Severity::Warning,
+        }
+    }
+}
+
+/// The front matter of plain pages (guides, imported postmortems): keys opsbook does not use
+/// itself are shown on the page as a list of facts.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PagesConfig {
+    /// Front-matter keys that become search filters and columns of their folder's listing.
+    pub facets: Vec<String>,
+    /// Front-matter keys left out of a page's facts: settings of the tool a handbook was
+    /// imported from.
+    pub hidden: Vec<String>,
+}
+
+impl Default for PagesConfig {
+    fn default() -> PagesConfig {
+        PagesConfig {
+            facets: Vec::new(),
+            hidden: [
+                "aliases",
+                "cover",
+                "hero",
+                "hero_alt_text",
+                "hide",
+                "layout",
+                "nav_exclude",
+                "nav_order",
+                "permalink",
+                "search",
+                "sidebar_label",
+                "sidebar_position",
+                "toc",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
@@ -106,6 +144,7 @@ impl Default for Config {
             links: LinksConfig::default(),
             highlight: HighlightConfig::default(),
             markdown: MarkdownConfig::default(),
+            pages: PagesConfig::default(),
             private: Vec::new(),
             claims: BTreeMap::new(),
             today: String::new(),
@@ -177,6 +216,14 @@ pub(crate) const SETTINGS: &[(&str, &str)] = &[
     (
         "markdown.raw_html",
         "HTML written inside markdown: `allow` keeps it, `sanitize` keeps it minus scripts and other active content, `escape` shows it as text. Choose `sanitize` or `escape` when many people write and the whole company reads.",
+    ),
+    (
+        "pages.facets",
+        "Front-matter keys of your own that become search filters and columns of their folder's listing, e.g. `[\"company\", \"categories\"]` for a folder of postmortems that set them. Every document that sets one is filed under its values.",
+    ),
+    (
+        "pages.hidden",
+        "Front-matter keys left out of the facts a plain page shows. A plain page lists every key of its front matter that opsbook does not use itself (strings, lists, dates; URLs as links); these are the settings of other site generators, which mean nothing to a reader.",
     ),
     (
         "claims",

@@ -10,13 +10,15 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::archive;
+use crate::config::Config;
 use crate::document::Kind;
 use crate::error::Error;
 use crate::schema::{FieldType, FieldValue};
 use crate::search_index::{FacetDef, IndexOptions, IndexStats, SearchDoc, SearchSection};
 use crate::site::{DocId, Site};
+use crate::value::Value;
 
-/// The facets, as (name, label) in the order the search page shows them.
+/// The built-in facets, as (name, label) in the order the search page shows them.
 pub(crate) const FACETS: &[(&str, &str)] = &[
     ("kind", "Kind"),
     ("team", "Team"),
@@ -69,8 +71,52 @@ pub(crate) fn document(site: &Site, i: DocId) -> SearchDoc {
                 anchor: heading.map(|h| h.id.clone()).unwrap_or_default(),
                 text: text.to_string(),
             })
+            .chain(
+                Some(field_text(site, record))
+                    .filter(|t| !t.is_empty())
+                    .map(|text| SearchSection {
+                        heading: String::new(),
+                        anchor: String::new(),
+                        text,
+                    }),
+            )
             .collect(),
     }
+}
+
+/// A document's own fields as words to find it by: text values (services, a link's address),
+/// team names, its action items' titles and owners, its metrics' names. They come last, after
+/// the body, so excerpts prefer the author's prose. (Lists of other documents stay out.)
+fn field_text(site: &Site, record: &crate::site::Record) -> String {
+    fn add(site: &Site, value: &FieldValue, out: &mut Vec<String>) {
+        match value {
+            FieldValue::String(s) | FieldValue::Url(s) => out.push(s.clone()),
+            FieldValue::Int(_)
+            | FieldValue::Float(_)
+            | FieldValue::Bool(_)
+            | FieldValue::Date(_)
+            | FieldValue::Datetime(_)
+            | FieldValue::Page(_) => {}
+            FieldValue::Team(r) => out.push(
+                site.teams
+                    .get(&r.target)
+                    .map_or_else(|| r.target.clone(), |t| t.name.clone()),
+            ),
+            FieldValue::List(items) => items.iter().for_each(|v| add(site, v, out)),
+            FieldValue::ActionItems(items) => {
+                for item in items {
+                    out.push(item.title.clone());
+                    out.extend(item.owner.clone());
+                }
+            }
+            FieldValue::Metrics(metrics) => out.extend(metrics.iter().map(|m| m.name.clone())),
+        }
+    }
+    let mut out = Vec::new();
+    for (_, value) in &record.fields.0 {
+        add(site, value, &mut out);
+    }
+    out.join(". ")
 }
 
 /// The documents in the order results tie in: newest first.
@@ -119,7 +165,51 @@ pub(crate) fn facet_list(site: &Site) -> Vec<(String, String)> {
             .into_iter()
             .map(|name| (name.to_string(), crate::schema::field_label(name))),
     );
+    for (name, label) in page_facets(&site.config) {
+        if !out.iter().any(|(n, _)| *n == name) {
+            out.push((name, label));
+        }
+    }
     out
+}
+
+/// The front-matter keys `[pages] facets` names, as (name, label); a key that is not a safe
+/// filter name is skipped.
+fn page_facets(config: &Config) -> Vec<(String, String)> {
+    config
+        .pages
+        .facets
+        .iter()
+        .filter(|key| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        })
+        .map(|key| {
+            (
+                key.clone(),
+                crate::schema::field_label(&key.replace('-', "_")),
+            )
+        })
+        .collect()
+}
+
+/// The values of a front-matter key as facet values: a string, a number, or a list of them.
+fn front_values(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items.iter().flat_map(|n| front_values(&n.value)).collect(),
+        Value::Table(_) => Vec::new(),
+        other => {
+            let s = other.display();
+            let s = s.trim();
+            if s.is_empty() {
+                Vec::new()
+            } else {
+                vec![s.to_string()]
+            }
+        }
+    }
 }
 
 fn is_enum(ty: &FieldType) -> bool {
@@ -140,6 +230,14 @@ pub(crate) fn facets(site: &Site, i: DocId) -> BTreeMap<String, Vec<String>> {
     let record = &site[i];
     let doc = &record.doc;
     let mut facets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (key, _) in page_facets(&site.config) {
+        if let Some(node) = doc.front.get(&key) {
+            let values = front_values(&node.value);
+            if !values.is_empty() {
+                facets.insert(key, values);
+            }
+        }
+    }
     facets.insert("kind".into(), vec![site.kind_label(&site[i])]);
     // Team ids, not names: `/search/?team=payments` is the shareable form.
     let teams = archive::teams_of(record);

@@ -42,6 +42,7 @@ pub(crate) const DEFAULT_THEME: &[(&str, &str, &[u8])] = embed![
     "templates" / "review.html",
     "templates" / "team.html",
     "templates" / "section.html",
+    "templates" / "action-items.html",
     "templates" / "incidents.html",
     "templates" / "404.html",
     "templates" / "search.html",

@@ -153,17 +153,7 @@ fn key_pages_have_no_serious_accessibility_violations() {
     if !tools_ready() {
         return;
     }
-    let site = TestSite::empty();
-    harness::copy_dir(
-        &harness::repo_root().join("content"),
-        &site.root().join("content"),
-    );
-    std::fs::copy(
-        harness::repo_root().join("opsbook.toml"),
-        site.root().join("opsbook.toml"),
-    )
-    .unwrap();
-    let server = Server::start_with(&site, &["--no-drafts"]);
+    let (_site, server) = example_handbook();
     // The preview makes its search index on a thread of its own.
     server.wait_for("/search-index/manifest.json", "\"documents\"");
     let base = format!("http://127.0.0.1:{}", server.port);
@@ -178,6 +168,63 @@ fn key_pages_have_no_serious_accessibility_violations() {
             "/action-items/",
             "/search/?q=failover",
             "/templates/incident-review/",
+            "/guides/on-call/",
+            "/reviews/business/2026-10-payments-q3/",
+            "/action-items/overdue/",
+        ],
+    );
+}
+
+/// The example handbook, copied into a temp site and served (drafts left out).
+fn example_handbook() -> (TestSite, Server) {
+    let site = TestSite::empty();
+    harness::copy_dir(
+        &harness::repo_root().join("content"),
+        &site.root().join("content"),
+    );
+    std::fs::copy(
+        harness::repo_root().join("opsbook.toml"),
+        site.root().join("opsbook.toml"),
+    )
+    .unwrap();
+    let server = Server::start_with(&site, &["--no-drafts"]);
+    (site, server)
+}
+
+/// On a 390px phone no page of the example handbook scrolls sideways, over every kind of page,
+/// with the menu and the section sidebar open too.
+#[test]
+fn no_page_is_wider_than_a_phone() {
+    let _serial = one_at_a_time();
+    if !tools_ready() {
+        return;
+    }
+    let (_site, server) = example_handbook();
+    let base = format!("http://127.0.0.1:{}", server.port);
+    node(
+        "no-sideways.mjs",
+        &[
+            &base,
+            "/",
+            "/meetings/incident-review/",
+            "/templates/incident-review/",
+            "/incidents/2026-03-checkout-502s/",
+            "/reviews/business/2026-10-payments-q3/",
+            "/reviews/ops/2026-w45/",
+            "/changes/postgres-16-upgrade/",
+            "/specs/multi-region-session-store/",
+            "/negotiations/cdn-renewal/",
+            "/teams/payments/",
+            "/incidents/",
+            "/action-items/",
+            "/action-items/team/payments/",
+            "/search/?q=failover",
+            "/guides/on-call/",
+            "/using-opsbook/settings/",
+            "/guides/",
+            "/reviews/",
+            "/using-opsbook/",
+            "/404.html",
         ],
     );
 }

@@ -2,16 +2,22 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{Frame, axes, legend_layout, open, text, text_width};
+use super::svg::{Frame, legend_layout, open, text, text_width, y_axis, y_labels_width};
+use super::ticks;
 use super::words::num;
 use super::{LEGEND_GAP, LEGEND_ROW, Stack};
 use crate::html::escape;
 
+/// The least top of a count axis.
+const MIN_TOP: u64 = 4;
+
 /// A stacked bar chart (~640x220): one bar per Stack in the given order, segments bottom-up in
 /// the order given, each segment rect with class "chart-bar-<segment name>" if the name is
 /// sev1..sev4 else chart-bar-other, and its own <title> child ("2026-03: 1 sev2") for hover; x labels
-/// for every bar when there are at most 12 bars, otherwise every Nth so they do not overlap; y axis with max count;
-/// a legend row with the segment names. Text alternative sums per bar.
+/// for every bar when there are at most 12 bars, otherwise every Nth so they do not overlap; a y
+/// axis from 0 to at least `MIN_TOP` with whole-number ticks and grid lines, so one incident is a
+/// short bar and not a full one; a legend row with the segment names. Text alternative sums per
+/// bar.
 pub fn stacked_bars(id: &str, title: &str, stacks: &[Stack]) -> String {
     const W: f64 = 640.0;
     const H: f64 = 220.0;
@@ -56,8 +62,8 @@ pub fn stacked_bars(id: &str, title: &str, stacks: &[Stack]) -> String {
         .collect::<Vec<_>>()
         .join("; ");
 
-    let max_label = max.to_string();
-    let left = (text_width(&max_label) + 10.0).clamp(24.0, 120.0);
+    let ticks = ticks::counts(max, MIN_TOP, 4);
+    let left = (y_labels_width(&ticks, "") + 10.0).clamp(24.0, 120.0);
     let (legend, rows) = legend_layout(&names, left, W - 12.0, 14.0);
     let height = H + rows as f64 * LEGEND_ROW + LEGEND_GAP;
     let frame = Frame {
@@ -66,23 +72,19 @@ pub fn stacked_bars(id: &str, title: &str, stacks: &[Stack]) -> String {
         top: 12.0,
         bottom: H - 28.0,
         lo: 0.0,
-        hi: max as f64,
+        hi: ticks.hi,
         d0: 0,
         d1: 0,
     };
 
     let mut out = String::new();
     open(&mut out, id, "bars", W, height, &summary, &desc);
-    axes(&mut out, &frame, &max_label, "0");
+    y_axis(&mut out, &frame, &ticks, "");
 
     let n = stacks.len();
     let slot = (frame.right - frame.left) / n as f64;
     let bar_w = (slot * 0.7).min(48.0);
-    let scale = if max > 0 {
-        (frame.bottom - frame.top) / max as f64
-    } else {
-        0.0
-    };
+    let scale = (frame.bottom - frame.top) / ticks.hi;
     // Every bar gets a label when they fit; otherwise every `step`-th, so none overlap.
     let widest = stacks
         .iter()

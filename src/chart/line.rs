@@ -4,13 +4,14 @@
 use std::fmt::Write as _;
 
 use super::svg::{
-    Frame, axes, circle, clean, date_labels, goal_line, legend_layout, line, min_max, open,
-    polyline, text, text_width, value_range,
+    Frame, circle, clean, date_axis, goal_line, legend_layout, line, min_max, open, polyline, text,
+    text_width, value_range, y_axis, y_labels_width,
 };
+use super::ticks;
 use super::words::{
     date_label, is_monthly, meets, push_count, summary_line, values_in_words, with_unit,
 };
-use super::{LEGEND_GAP, LEGEND_ROW, Point, Series};
+use super::{LABEL_GAP, LEGEND_GAP, LEGEND_ROW, Point, Series};
 
 /// The cleaned points of one metric and what both line charts derive from them.
 struct Prepared<'a> {
@@ -59,8 +60,9 @@ fn track_class(on_track: Option<bool>) -> &'static str {
 /// A line chart of one metric over time: the values as a polyline with points, the goal as a
 /// dashed horizontal line labelled "goal N", the last value labelled, the line coloured
 /// chart-on-track / chart-off-track depending on whether the last value meets the goal in the
-/// `better` direction (no goal: chart-line). X axis: first and last date labels (YYYY-MM-DD or YYYY-MM);
-/// Y axis: min and max labels with the unit. Size ~ 560x200.
+/// `better` direction (no goal: chart-line); the last value's and the goal's labels never overlap.
+/// X axis: calendar ticks (days, weeks, months, quarters or years, whichever fit); Y axis: nice
+/// ticks (1-2-5 steps) with grid lines, labelled with the unit. Size ~ 560x200.
 pub fn trend(id: &str, series: &Series<'_>) -> String {
     prepare(series).map_or_else(String::new, |p| draw_trend(id, &p))
 }
@@ -74,44 +76,45 @@ fn draw_trend(id: &str, p: &Prepared<'_>) -> String {
     push_count(&mut summary, points, monthly);
     let desc = values_in_words(points, unit, monthly);
 
-    let (hi_label, lo_label) = (with_unit(p.hi, unit), with_unit(p.lo, unit));
+    let ticks = ticks::nice(p.lo, p.hi, 4);
     let last_label = with_unit(last.value, unit);
     let goal_label = goal.map(|g| format!("goal {}", with_unit(g, unit)));
     // Margins grow with the labels they hold, so long units are not clipped.
-    let left = (text_width(&hi_label).max(text_width(&lo_label)) + 10.0).clamp(32.0, 160.0);
+    let left = (y_labels_width(&ticks, unit) + 10.0).clamp(32.0, 160.0);
     let right_w = (text_width(&last_label).max(goal_label.as_deref().map_or(0.0, text_width))
         + 14.0)
         .clamp(24.0, 200.0);
-    let frame = Frame::new(left, W - right_w, 12.0, H - 28.0, p.lo, p.hi, points);
+    let frame = Frame::new(
+        left,
+        W - right_w,
+        12.0,
+        H - 28.0,
+        ticks.lo,
+        ticks.hi,
+        points,
+    );
 
     let mut out = String::new();
     open(&mut out, id, "trend", W, H, &summary, &desc);
-    axes(&mut out, &frame, &hi_label, &lo_label);
-    date_labels(&mut out, &frame, first.date, last.date, H - 10.0, monthly);
+    y_axis(&mut out, &frame, &ticks, unit);
+    date_axis(&mut out, &frame, first.date, last.date, H - 10.0, monthly);
 
     let (lx, ly) = (frame.x(last.date), frame.y(last.value));
-    let mut last_y = ly + 4.0;
-    if let (Some(g), Some(label)) = (goal, &goal_label) {
-        let mut goal_y = goal_line(&mut out, &frame, g, "6 4") + 4.0;
-        // Both labels sit in the right margin: push them apart when they would overlap.
-        if (goal_y - last_y).abs() < 12.0 {
-            let mid = (goal_y + last_y) / 2.0;
-            let (above, below) = (mid - 6.0, mid + 6.0);
-            if last_y <= goal_y {
-                (last_y, goal_y) = (above, below);
-            } else {
-                (last_y, goal_y) = (below, above);
-            }
-        }
+    // The last value and the goal are labelled in the right margin, moved apart when close.
+    let goal_y = goal.map(|g| goal_line(&mut out, &frame, g, "6 4"));
+    let wanted: Vec<f64> = std::iter::once(ly).chain(goal_y).map(|y| y + 4.0).collect();
+    let placed = ticks::spread(&wanted, LABEL_GAP, frame.top + 4.0, H - 14.0);
+    if let (Some(label), Some(&y)) = (&goal_label, placed.get(1)) {
         text(
             &mut out,
             "chart-label chart-goal-label",
             frame.right + 8.0,
-            goal_y,
+            y,
             "start",
             label,
         );
     }
+    let last_y = placed[0];
     let class = track_class(p.on_track);
     polyline(&mut out, class, &frame, points, 2.0, None);
     for (i, p) in points.iter().enumerate() {
@@ -258,17 +261,17 @@ pub fn multi_line(id: &str, title: &str, unit: &str, series: &[(String, Vec<Poin
         .collect::<Vec<_>>()
         .join("; ");
 
-    let (hi_label, lo_label) = (with_unit(hi, unit), with_unit(lo, unit));
-    let left = (text_width(&hi_label).max(text_width(&lo_label)) + 10.0).clamp(32.0, 160.0);
+    let ticks = ticks::nice(lo, hi, 4);
+    let left = (y_labels_width(&ticks, unit) + 10.0).clamp(32.0, 160.0);
     let names: Vec<&str> = series.iter().map(|(_, name, _)| *name).collect();
     let (legend, rows) = legend_layout(&names, left, W - 16.0, 20.0);
     let height = H + rows as f64 * LEGEND_ROW + LEGEND_GAP;
-    let frame = Frame::new(left, W - 16.0, 12.0, H - 28.0, lo, hi, &all);
+    let frame = Frame::new(left, W - 16.0, 12.0, H - 28.0, ticks.lo, ticks.hi, &all);
 
     let mut out = String::new();
     open(&mut out, id, "multi", W, height, &summary, &desc);
-    axes(&mut out, &frame, &hi_label, &lo_label);
-    date_labels(&mut out, &frame, d0, d1, H - 10.0, monthly);
+    y_axis(&mut out, &frame, &ticks, unit);
+    date_axis(&mut out, &frame, d0, d1, H - 10.0, monthly);
     for (n, name, points) in &series {
         let class = format!("chart-series chart-series-{n}");
         polyline(&mut out, &class, &frame, points, 2.0, Some(name));

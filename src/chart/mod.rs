@@ -12,6 +12,8 @@
 //! - `line`: `trend`, `sparkline` and `multi_line`, the charts of values over time.
 //! - `bars`: `stacked_bars`, counts per period.
 //! - `svg`: the plot frame and the SVG elements all charts draw with.
+//! - `ticks`: where the axes put their marks (nice values, counts, dates) and how labels that
+//!   would collide are moved apart.
 //! - `words`: the text alternatives and the number and date formats they share.
 
 mod bars;
@@ -19,6 +21,7 @@ mod line;
 mod svg;
 #[cfg(test)]
 mod tests;
+mod ticks;
 mod words;
 
 use time::Date;
@@ -62,6 +65,9 @@ pub(super) const FONT: f64 = 11.0;
 
 /// Average advance of one character at `FONT`, to keep labels inside the chart and apart.
 pub(super) const CHAR_W: f64 = 6.2;
+
+/// Least vertical distance between two labels, so that they do not overlap.
+pub(super) const LABEL_GAP: f64 = 13.0;
 
 /// Height of one legend row.
 pub(super) const LEGEND_ROW: f64 = 16.0;

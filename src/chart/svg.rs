@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use time::Date;
 
+use super::ticks::{Ticks, dates};
 use super::words::{date_label, num};
 use super::{CHAR_W, FONT, Point};
 use crate::html::escape;
@@ -164,11 +165,22 @@ pub(super) fn open(
     );
 }
 
-/// Grid lines at the top and middle, the two axes, and the top and bottom value labels.
-pub(super) fn axes(out: &mut String, f: &Frame, top_label: &str, bottom_label: &str) {
-    let mid = (f.top + f.bottom) / 2.0;
-    line(out, "chart-grid", (f.left, f.top), (f.right, f.top), "");
-    line(out, "chart-grid", (f.left, mid), (f.right, mid), "");
+/// The y axis: a grid line and a label at every tick (with the unit), and the two axes.
+pub(super) fn y_axis(out: &mut String, f: &Frame, ticks: &Ticks, unit: &str) {
+    for (k, &v) in ticks.values.iter().enumerate() {
+        let y = f.y(v);
+        if k > 0 {
+            line(out, "chart-grid", (f.left, y), (f.right, y), "");
+        }
+        text(
+            out,
+            "chart-label",
+            f.left - 6.0,
+            y + 4.0,
+            "end",
+            &tick_label(ticks, v, unit),
+        );
+    }
     line(
         out,
         "chart-axis",
@@ -177,26 +189,30 @@ pub(super) fn axes(out: &mut String, f: &Frame, top_label: &str, bottom_label: &
         "",
     );
     line(out, "chart-axis", (f.left, f.top), (f.left, f.bottom), "");
-    text(
-        out,
-        "chart-label",
-        f.left - 6.0,
-        f.top + 4.0,
-        "end",
-        top_label,
-    );
-    text(
-        out,
-        "chart-label",
-        f.left - 6.0,
-        f.bottom + 4.0,
-        "end",
-        bottom_label,
-    );
 }
 
-/// First and last date under the x axis; one centred label when they are the same day.
-pub(super) fn date_labels(
+/// A y tick's label with the unit, e.g. `99.95 %`.
+pub(super) fn tick_label(ticks: &Ticks, value: f64, unit: &str) -> String {
+    let n = ticks.label(value);
+    if unit.is_empty() {
+        n
+    } else {
+        format!("{n} {unit}")
+    }
+}
+
+/// The width the y axis's labels need.
+pub(super) fn y_labels_width(ticks: &Ticks, unit: &str) -> f64 {
+    ticks
+        .values
+        .iter()
+        .map(|&v| text_width(&tick_label(ticks, v, unit)))
+        .fold(0.0, f64::max)
+}
+
+/// Date ticks under the x axis: a tick mark and a label at each calendar tick that fits (see
+/// `ticks::dates`), or one centred label when the chart covers a single day.
+pub(super) fn date_axis(
     out: &mut String,
     f: &Frame,
     first: Date,
@@ -213,23 +229,26 @@ pub(super) fn date_labels(
             "middle",
             &date_label(first, monthly),
         );
-    } else {
-        text(
-            out,
-            "chart-label",
-            f.left,
-            y,
-            "start",
-            &date_label(first, monthly),
-        );
-        text(
-            out,
-            "chart-label",
-            f.right,
-            y,
-            "end",
-            &date_label(last, monthly),
-        );
+        return;
+    }
+    // A label is about ten characters wide; leave room for a gap between two.
+    let widest = text_width(&date_label(first, false)) + 16.0;
+    let room = ((f.right - f.left) / widest).floor().max(2.0) as usize;
+    let (dates, with_day) = dates(first, last, room);
+    let with_day = with_day && !monthly;
+    let mut last_end = f64::NEG_INFINITY;
+    for d in dates {
+        let x = f.x(d);
+        let label = date_label(d, !with_day);
+        let half = text_width(&label) / 2.0;
+        // Labels stay inside the chart and apart from each other.
+        let cx = x.clamp(f.left + half - 4.0, f.right + half.min(12.0) - half);
+        if cx - half < last_end + 6.0 {
+            continue;
+        }
+        line(out, "chart-axis", (x, f.bottom), (x, f.bottom + 4.0), "");
+        text(out, "chart-label", cx, y, "middle", &label);
+        last_end = cx + half;
     }
 }
 

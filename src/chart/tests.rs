@@ -531,3 +531,181 @@ fn ids_are_kept_to_a_safe_set() {
         "{svg}"
     );
 }
+
+/// The `y` of the first `<text>` with `class`.
+fn label_y(svg: &str, class: &str) -> f64 {
+    let at = svg
+        .find(&format!(r#"<text class="{class}""#))
+        .unwrap_or_else(|| panic!("no {class} in {svg}"));
+    let y = &svg[at..];
+    let y = &y[y.find(" y=\"").expect("a y") + 4..];
+    y[..y.find('"').expect("closing quote")]
+        .parse()
+        .expect("a number")
+}
+
+/// The texts of the labels anchored `anchor` (y-axis ticks are `end`, x-axis dates `middle`).
+fn labels(svg: &str, anchor: &str) -> Vec<String> {
+    let marker = format!(r#"text-anchor="{anchor}">"#);
+    svg.split(&marker)
+        .skip(1)
+        .map(|s| s[..s.find("</text>").expect("closed")].to_string())
+        .collect()
+}
+
+#[test]
+fn value_ticks_are_nice_and_cover_the_range() {
+    use super::ticks::nice;
+    for (lo, hi, want) in [
+        (0.0, 10.0, &[0.0, 5.0, 10.0][..]),
+        (99.89, 99.97, &[99.88, 99.9, 99.92, 99.94, 99.96, 99.98][..]),
+        (1.75, 2.38, &[1.6, 1.8, 2.0, 2.2, 2.4][..]),
+        (-3.0, 12.5, &[-5.0, 0.0, 5.0, 10.0, 15.0][..]),
+        (410.0, 520.0, &[400.0, 450.0, 500.0, 550.0][..]),
+    ] {
+        assert_eq!(nice(lo, hi, 4).values, want, "{lo}..{hi}");
+    }
+    // Over many ranges: the ticks cover the data, are evenly spaced by 1, 2 or 5 times a power
+    // of ten, are few, and their labels tell them apart.
+    let mut lo = -1234.5;
+    for k in 0..400 {
+        let span = 10f64.powi(k % 9 - 4) * (1.0 + f64::from(k % 7));
+        let ticks = nice(lo, lo + span, 4);
+        let v = &ticks.values;
+        assert!(ticks.lo <= lo && ticks.hi >= lo + span, "{lo} {span} {v:?}");
+        assert!((3..=7).contains(&v.len()), "{lo} {span} {v:?}");
+        let step = v[1] - v[0];
+        let mantissa = step / 10f64.powf(step.log10().floor());
+        assert!(
+            [1.0, 2.0, 5.0, 10.0]
+                .iter()
+                .any(|m| (mantissa - m).abs() < 1e-6),
+            "{step}"
+        );
+        let labels: Vec<String> = v.iter().map(|&x| ticks.label(x)).collect();
+        let mut unique = labels.clone();
+        unique.dedup();
+        assert_eq!(unique, labels, "{lo} {span}");
+        lo += 37.3;
+    }
+    // A range that cannot be divided keeps its ends.
+    assert_eq!(nice(-f64::MAX, f64::MAX, 4).values, [-f64::MAX, f64::MAX]);
+    assert_eq!(nice(1.0, 1.0, 4).values, [1.0, 1.0]);
+}
+
+#[test]
+fn count_axes_start_at_zero_with_whole_ticks_and_room_above_one_or_two() {
+    use super::ticks::counts;
+    assert_eq!(counts(1, 4, 4).values, [0.0, 1.0, 2.0, 3.0, 4.0]);
+    assert_eq!(counts(0, 4, 4).values, [0.0, 1.0, 2.0, 3.0, 4.0]);
+    assert_eq!(counts(13, 4, 4).values, [0.0, 5.0, 10.0, 15.0]);
+    assert_eq!(counts(7, 4, 4).values, [0.0, 2.0, 4.0, 6.0, 8.0]);
+    let huge = counts(u64::from(u32::MAX) * 2, 4, 4);
+    assert!(huge.values.iter().all(|v| v.fract() == 0.0), "{huge:?}");
+
+    // One incident in a year draws a bar a quarter of the plot high, not a full one.
+    let stacks: Vec<Stack> = (1..=12)
+        .map(|m| Stack {
+            label: format!("2026-{m:02}"),
+            segments: vec![("sev2".into(), u32::from(m == 3))],
+        })
+        .collect();
+    let svg = stacked_bars("one", "Incidents", &stacks);
+    assert_sane(&svg);
+    assert_eq!(labels(&svg, "end"), ["0", "1", "2", "3", "4"]);
+    let height: f64 = {
+        let rect = &svg[svg.find("<rect class=\"chart-bar-sev2\"").expect("a bar")..];
+        let h = &rect[rect.find(" height=\"").expect("a height") + 9..];
+        h[..h.find('"').expect("quote")].parse().expect("a number")
+    };
+    assert!(height < 50.0, "one of four: {height}");
+    assert_eq!(svg.matches("class=\"chart-grid\"").count(), 4, "{svg}");
+}
+
+#[test]
+fn date_ticks_fall_between_the_first_and_last_date() {
+    use super::ticks::dates;
+    let (ticks, with_day) = dates(date!(2025 - 04 - 30), date!(2026 - 10 - 20), 7);
+    assert!(!with_day);
+    assert_eq!(
+        ticks,
+        [
+            date!(2025 - 07 - 01),
+            date!(2025 - 10 - 01),
+            date!(2026 - 01 - 01),
+            date!(2026 - 04 - 01),
+            date!(2026 - 07 - 01),
+            date!(2026 - 10 - 01)
+        ]
+    );
+    let (weeks, with_day) = dates(date!(2026 - 03 - 02), date!(2026 - 04 - 06), 7);
+    assert!(with_day);
+    assert_eq!(weeks.len(), 6);
+    assert_eq!(weeks[1], date!(2026 - 03 - 09));
+    let (years, _) = dates(date!(2000 - 01 - 01), date!(2026 - 01 - 01), 6);
+    assert_eq!(years[0], date!(2000 - 01 - 01));
+    assert!(years.len() <= 6 && years.len() >= 3, "{years:?}");
+    assert_eq!(
+        dates(date!(2026 - 01 - 01), date!(2026 - 01 - 01), 6)
+            .0
+            .len(),
+        1
+    );
+
+    // A trend over eighteen months is labelled every quarter, not only at its ends.
+    let points: Vec<Point> = (0..18)
+        .map(|i| Point {
+            date: date!(2025 - 04 - 30).saturating_add(time::Duration::days(30 * i)),
+            value: 99.9 + 0.004 * i as f64,
+        })
+        .collect();
+    let svg = trend(
+        "t",
+        &Series {
+            title: "Availability",
+            unit: "%",
+            points: &points,
+            goal: Some(99.95),
+            better: Better::Up,
+        },
+    );
+    assert_sane(&svg);
+    let x = labels(&svg, "middle");
+    assert!(x.len() >= 4, "{x:?}");
+    assert!(x.contains(&"2026-01".to_string()), "{x:?}");
+    let y = labels(&svg, "end");
+    assert!(y.len() >= 4 && y.iter().all(|l| l.ends_with(" %")), "{y:?}");
+}
+
+#[test]
+fn the_last_value_and_the_goal_are_labelled_apart() {
+    use super::ticks::spread;
+    for (last, goal) in [(1.78, 1.75), (1.75, 1.78), (1.75, 1.75), (2.38, 1.75)] {
+        let points = series(&[2.38, 2.1, 1.9, last]);
+        let svg = trend(
+            "cost",
+            &Series {
+                title: "Cost per 1k transactions",
+                unit: "USD",
+                points: &points,
+                goal: Some(goal),
+                better: Better::Down,
+            },
+        );
+        assert_sane(&svg);
+        let gap = (label_y(&svg, "chart-label chart-last-label")
+            - label_y(&svg, "chart-label chart-goal-label"))
+        .abs();
+        assert!(gap >= LABEL_GAP - 0.01, "{last} vs {goal}: {gap}");
+    }
+    let placed = spread(&[50.0, 52.0, 51.0, 150.0], 13.0, 0.0, 200.0);
+    let mut sorted = placed.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert!(
+        sorted.windows(2).all(|w| w[1] - w[0] >= 13.0 - 1e-9),
+        "{placed:?}"
+    );
+    assert_eq!(placed[3], 150.0, "a label with room keeps its place");
+    let edge = spread(&[199.0, 200.0], 13.0, 0.0, 200.0);
+    assert!(edge.iter().all(|y| (0.0..=200.0).contains(y)), "{edge:?}");
+}

@@ -1,11 +1,13 @@
 //! Facts that span pages, worked out once per build: which reviews each template has, which
-//! documents name each team, the incidents, every metric series, and what each folder is called.
-//! The plan owns one, so the preview server can render any single page on request without
-//! walking the whole site again.
+//! documents name each team, the incidents, every metric series, every action item (once), and
+//! the folder tree (what each folder is called, its pages in reading order). The plan owns one, so the preview server can
+//! render any single page on request without walking the whole site again.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::tree::Tree;
 use crate::archive;
+use crate::schema::ItemStatus;
 use crate::site::{DocId, Record, Site};
 
 pub(super) struct Catalog {
@@ -22,6 +24,18 @@ pub(super) struct Catalog {
     pub metrics: Vec<archive::MetricSeries>,
     /// Team members' names by handle, for pages that name people by handle.
     pub people: HashMap<String, String>,
+    /// The content's folders and their pages, for navigation and section listings.
+    pub tree: Tree,
+    /// Every action item, each once, in the tracker's order.
+    pub items: Vec<archive::TrackedItem>,
+    /// Positions in `items` of each team's and each owner's items.
+    pub items_by_team: HashMap<String, Vec<usize>>,
+    pub items_by_owner: BTreeMap<String, Vec<usize>>,
+    /// Open items of each team and each owner, for the tracker's filter bar.
+    pub open_by_team: HashMap<String, usize>,
+    pub open_by_owner: BTreeMap<String, usize>,
+    /// Items open (overdue ones included), overdue, done and dropped.
+    pub item_totals: [usize; 4],
 }
 
 impl Catalog {
@@ -56,7 +70,35 @@ impl Catalog {
             archive::sort_newest_first(site, list);
         }
         let incidents = archive::incidents(site);
+        let items = archive::action_items(site);
+        let mut items_by_team: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut items_by_owner: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut open_by_team: HashMap<String, usize> = HashMap::new();
+        let mut open_by_owner: BTreeMap<String, usize> = BTreeMap::new();
+        let mut item_totals = [0; 4];
+        for (n, it) in items.iter().enumerate() {
+            let item = it.item(site);
+            let open = usize::from(item.status == ItemStatus::Open);
+            item_totals[0] += open;
+            item_totals[1] += usize::from(it.overdue);
+            item_totals[2] += usize::from(item.status == ItemStatus::Done);
+            item_totals[3] += usize::from(item.status == ItemStatus::Dropped);
+            for team in &it.teams {
+                items_by_team.entry(team.clone()).or_default().push(n);
+                *open_by_team.entry(team.clone()).or_default() += open;
+            }
+            if let Some(owner) = &item.owner {
+                items_by_owner.entry(owner.clone()).or_default().push(n);
+                *open_by_owner.entry(owner.clone()).or_default() += open;
+            }
+        }
         Catalog {
+            items,
+            items_by_team,
+            items_by_owner,
+            open_by_team,
+            open_by_owner,
+            item_totals,
             base: site.config.base_path(),
             reviews_by_template,
             docs_by_team,
@@ -70,18 +112,17 @@ impl Catalog {
                 .filter(|m| m.name != m.handle)
                 .map(|m| (m.handle.clone(), m.name.clone()))
                 .collect(),
+            tree: Tree::new(site, |folder| folder_name(site, folder)),
         }
     }
 }
 
-/// A folder's title: its `_index.md` title, the label of the template that claims it, or its name.
-pub(super) fn section_title(site: &Site, folder: &str) -> String {
-    if let Some(r) = site
-        .records
-        .iter()
-        .find(|r| r.doc.is_index() && r.doc.folder == folder)
-    {
-        return r.doc.title.clone();
+/// What a folder without an `_index.md` is called: the site's title for the root, the label
+/// of the template that claims it, or its name. (A folder's `_index.md` title comes first:
+/// `Tree` has it.)
+fn folder_name(site: &Site, folder: &str) -> String {
+    if folder.is_empty() {
+        return site.config.title.clone();
     }
     if let Some(t) = site
         .templates

@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::charts::metric_view;
 use super::listing;
 use super::templates::Renderer;
+use super::tree::Entry;
 use super::views::{
-    Ctx, FieldRow, Group, ItemView, LinkView, PageContext, PageView, Plain, PlaybookView,
-    SchemaFieldView, SectionView, SiteView, TeamView, TemplateView, TocItem, minutes_in_words,
+    BodyPart, Ctx, DocTable, FieldRow, Group, ItemView, LinkView, PageContext, PageView, Plain,
+    PlaybookView, SchemaFieldView, SectionView, SiteView, TeamGroup, TeamView, TemplateView,
+    TocItem, minutes_in_words,
 };
 use crate::archive;
 use crate::document::Kind;
@@ -33,12 +35,27 @@ pub(super) fn render(
         return listing::section(ctx, renderer, site_view, &record.doc.folder, Some(i));
     }
     let mut page = page_view(ctx, i);
-    // Lists a page already shows in full are left out of "Referenced by".
-    let related = ctx.graph.related(i);
-    let mut listed: BTreeSet<DocId> = related.iter().copied().collect();
+    // Lists a page already shows in full, and what its header links (a review's template and
+    // meeting, the teams it names), are left out of "Referenced by".
+    let mut listed: BTreeSet<DocId> = ctx.graph.related(i).into_iter().collect();
+    if let Some(t) = ctx.site.template_of(record) {
+        listed.insert(t.doc);
+        listed.extend(t.meeting);
+    }
+    listed.extend(
+        archive::teams_of(record)
+            .iter()
+            .filter_map(|t| ctx.site.teams.get(t).map(|team| team.doc)),
+    );
     macro_rules! finish {
         ($name:expr, $extra:expr) => {{
             page.backlinks = backlink_groups(ctx, i, &listed);
+            if !page.related.is_empty() {
+                page.toc.push(h2("related", "Related"));
+            }
+            if !page.backlinks.is_empty() {
+                page.toc.push(h2("referenced-by", "Referenced by"));
+            }
             let context = PageContext {
                 site: site_view,
                 page,
@@ -48,20 +65,77 @@ pub(super) fn render(
         }};
     }
     match record.kind {
+        // Each kind's generated sections join "On this page" where the template puts them.
         Kind::Playbook => {
             let view = playbook_view(ctx, i, &mut listed);
+            let mut before = Vec::new();
+            if !view.templates.is_empty() {
+                before.push(h2("templates-used", "Templates for this meeting"));
+            }
+            let mut after = Vec::new();
+            if !view.trends.is_empty() {
+                after.push(h2("trends", "Trends across the archive"));
+            }
+            after.push(h2("archive", "Archive"));
+            around(&mut page.toc, before, after);
             finish!("playbook.html", view)
         }
         Kind::Template => match template_view(ctx, i, &mut listed) {
-            Some(view) => finish!("template.html", view),
+            Some(view) => {
+                let mut after = vec![h2("fields", "Fields")];
+                if !view.sections.is_empty() {
+                    after.push(h2("sections", "Sections"));
+                }
+                after.push(h2("made-from", "Made from this template"));
+                around(&mut page.toc, Vec::new(), after);
+                finish!("template.html", view)
+            }
             None => finish!("template.html", Plain {}),
         },
         Kind::Team => {
             let view = team_view(ctx, i, &mut listed);
+            // What a leader needs first: open items and incidents; then the team; charts last.
+            let mut before = vec![h2("open-items", "Open action items")];
+            if let Some(g) = &view.incidents {
+                before.push(h2(&g.id, &g.label));
+            }
+            if view.members.is_some_and(|m| !m.is_empty()) {
+                before.push(h2("members", "Members"));
+            }
+            let mut after: Vec<TocItem> = view.groups.iter().map(|g| h2(&g.id, &g.label)).collect();
+            if !view.charts.is_empty() {
+                after.push(h2("trends", "Metric trends"));
+            }
+            if view.incident_chart.is_some() || view.response_table.is_some() {
+                after.push(h2("incident-stats", "Incident statistics"));
+            }
+            around(&mut page.toc, before, after);
             finish!("team.html", view)
         }
-        Kind::Home => listing::home(ctx, renderer, site_view, page),
-        Kind::Review => finish!("review.html", Plain {}),
+        Kind::Home => {
+            // An `index.md` with no title of its own is the site's front page: the site's title.
+            let doc = &record.doc;
+            if doc.front.str("title").is_none() && doc.markdown.first_heading.is_none() {
+                page.title.clone_from(&ctx.site.config.title);
+            }
+            listing::home(ctx, renderer, site_view, page)
+        }
+        Kind::Review => {
+            place_tables(&mut page, record);
+            let placed = |kind: &str| page.parts.iter().any(|p| p.then == Some(kind));
+            let before = if page.metrics.is_empty() || placed("metrics") {
+                Vec::new()
+            } else {
+                vec![h2("metrics-table", "Metrics at a glance")]
+            };
+            let after = if page.action_items.is_empty() || placed("action_items") {
+                Vec::new()
+            } else {
+                vec![h2("tracked-items", "Tracked action items")]
+            };
+            around(&mut page.toc, before, after);
+            finish!("review.html", Plain {})
+        }
         Kind::Page | Kind::Section => finish!("page.html", Plain {}),
     }
 }
@@ -102,7 +176,7 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
         meeting: template.and_then(|t| t.meeting).map(|m| ctx.doc_link(m)),
         action_items: archive::items_of(site, i, record)
             .iter()
-            .map(|row| ctx.item_view(row, false))
+            .map(|it| ctx.item_view(&it.row(site), false))
             .collect(),
         timings: timings(record),
         related: ctx.summaries(&ctx.graph.related(i)),
@@ -110,8 +184,13 @@ fn page_view(ctx: &Ctx<'_>, i: DocId) -> PageView {
             .and_then(|rel| ctx.history.get(rel))
             .map(|d| d.to_string()),
         edit_url: source_rel(&doc.path).and_then(|rel| site.config.edit_link(rel)),
+        nav: (record.kind != Kind::Home).then(|| ctx.page_nav(Entry::Doc(i))),
+        wide: matches!(record.kind, Kind::Playbook | Kind::Template | Kind::Team),
         ..PageView::titled(&doc.title, ctx.url(&doc.url))
     };
+    if record.kind == Kind::Page {
+        page.fields = ctx.facts(i);
+    }
     for (name, value) in &record.fields.0 {
         match value {
             FieldValue::Url(url) if page.document.is_none() && replaces_body(template, name) => {
@@ -225,7 +304,7 @@ fn playbook_view(ctx: &Ctx<'_>, i: DocId, listed: &mut BTreeSet<DocId>) -> Playb
             .iter()
             .map(|&t| ctx.summary(site.templates[t].doc))
             .collect(),
-        archive: ctx.summaries(&archive_list),
+        archive: ctx.doc_table(&archive_list),
         trends: ctx.metric_name_charts(&reviews),
     }
 }
@@ -258,7 +337,7 @@ fn template_view(ctx: &Ctx<'_>, i: DocId, listed: &mut BTreeSet<DocId>) -> Optio
                 required: s.required,
             })
             .collect(),
-        reviews: ctx.summaries(reviews),
+        reviews: ctx.doc_table(reviews),
         template_id: tpl.id.clone(),
         folder: tpl.folder.clone(),
         template_meeting: tpl.meeting.map(|m| ctx.doc_link(m)),
@@ -270,20 +349,39 @@ fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamV
     let record = &site[i];
     let team = site.teams.values().find(|t| t.doc == i);
     let team_id = team.map(|t| t.id.as_str()).unwrap_or_default();
+    let team_url = ctx.url(&record.doc.url);
     let naming: &[DocId] = ctx.cat.docs_by_team.get(team_id).map_or(&[], Vec::as_slice);
     listed.extend(naming);
     let mut groups: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
+    let mut incident_group: Option<(String, Vec<DocId>)> = None;
     for &d in naming {
-        groups
-            .entry(links::group_label(site, d))
-            .or_default()
-            .push(d);
+        let label = links::group_label(site, d);
+        if ctx.cat.incident_set.contains(&d) {
+            incident_group
+                .get_or_insert_with(|| (label, Vec::new()))
+                .1
+                .push(d);
+        } else {
+            groups.entry(label).or_default().push(d);
+        }
     }
-    let mut open_rows: Vec<archive::ActionRow<'_>> = archive::action_items(site)
+    let group = |label: String, items: &[DocId]| TeamGroup {
+        id: format!("list-{}", crate::document::url_segment(&label)),
+        table: DocTable::without_team(ctx.summaries(items), &team_url),
+        label,
+    };
+    // The catalog's list is in the tracker's order already: open first, most overdue first.
+    let team_items = ctx
+        .cat
+        .items_by_team
+        .get(team_id)
+        .map_or(&[][..], Vec::as_slice);
+    let has_items = !team_items.is_empty();
+    let open_rows: Vec<archive::ActionRow<'_>> = ctx
+        .item_rows(team_items.iter().copied())
         .into_iter()
-        .filter(|row| row.item.status == ItemStatus::Open && row.teams.iter().any(|t| t == team_id))
+        .filter(|row| row.item.status == ItemStatus::Open)
         .collect();
-    archive::sort_items(&mut open_rows);
     let open_items: Vec<ItemView> = open_rows
         .iter()
         .map(|row| ctx.item_view(row, true))
@@ -311,19 +409,100 @@ fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamV
         oncall: record.doc.front.str("oncall"),
         channel: record.doc.front.str("channel"),
         services,
+        incidents: incident_group.map(|(label, items)| group(label, &items)),
         groups: groups
             .into_iter()
-            .map(|(label, items)| Group {
-                label,
-                items: ctx.summaries(&items),
-            })
+            .map(|(label, items)| group(label, &items))
             .collect(),
         open_items,
+        items_url: team
+            .filter(|_| !open_rows.is_empty() || has_items)
+            .map(|t| ctx.url(&super::tracker::ItemFilter::Team(t.id.clone()).url())),
         incident_count: incidents.len(),
         charts,
         incident_chart: ctx.incident_chart("team-incidents", &incidents),
         response_table: ctx.response_table(&incidents),
     }
+}
+
+/// A review whose text has a section named like its metrics or action-items field
+/// ("Metrics", "Action items", "Follow ups") gets that table there, under the author's heading,
+/// instead of a second copy of the same numbers elsewhere on the page: `page.parts` holds the
+/// body cut after those headings.
+fn place_tables(page: &mut PageView, record: &Record) {
+    let mut cuts: Vec<(usize, &'static str)> = Vec::new();
+    for (kind, has, fallback) in [
+        ("metrics", !page.metrics.is_empty(), "metrics"),
+        (
+            "action_items",
+            !page.action_items.is_empty(),
+            "action items",
+        ),
+    ] {
+        if !has {
+            continue;
+        }
+        let mut names: Vec<String> = record
+            .fields
+            .0
+            .iter()
+            .filter(|(_, v)| match kind {
+                "metrics" => matches!(v, FieldValue::Metrics(_)),
+                _ => matches!(v, FieldValue::ActionItems(_)),
+            })
+            .map(|(name, _)| field_label(name).to_lowercase())
+            .collect();
+        names.push(fallback.into());
+        let heading = record
+            .doc
+            .markdown
+            .headings
+            .iter()
+            .find(|h| h.level == 2 && names.contains(&h.text.trim().to_lowercase()));
+        let cut = heading.and_then(|h| {
+            let start = page.content.find(&format!("<h2 id=\"{}\"", h.id))?;
+            let end = page.content[start..].find("</h2>")?;
+            Some(start + end + "</h2>".len())
+        });
+        if let Some(at) = cut {
+            cuts.push((at, kind));
+        }
+    }
+    if cuts.is_empty() {
+        return;
+    }
+    cuts.sort_unstable();
+    let mut rest = page.content.as_str();
+    let mut done = 0;
+    for (at, kind) in cuts {
+        let (head, tail) = rest.split_at(at - done);
+        page.parts.push(BodyPart {
+            html: head.to_string(),
+            then: Some(kind),
+        });
+        done = at;
+        rest = tail;
+    }
+    page.parts.push(BodyPart {
+        html: rest.to_string(),
+        then: None,
+    });
+}
+
+fn h2(id: &str, text: &str) -> TocItem {
+    TocItem {
+        level: 2,
+        id: id.to_string(),
+        text: text.to_string(),
+    }
+}
+
+/// Puts a page's generated sections around the headings of its text in "On this page".
+fn around(toc: &mut Vec<TocItem>, before: Vec<TocItem>, after: Vec<TocItem>) {
+    let body = std::mem::take(toc);
+    toc.extend(before);
+    toc.extend(body);
+    toc.extend(after);
 }
 
 /// "Referenced by": documents linking to `i`, grouped by kind, minus those the page lists already.

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use super::catalog::{folder_url, section_title};
 use super::templates::Renderer;
+use super::tree::{Entry, FolderId};
 use super::views::{
-    ActionItemsView, Ctx, DocSummary, FacetView, HomeView, IncidentsView, ItemView, PageContext,
-    PageView, Plain, SearchView, SectionListView, SiteView, Subsection, YearRow,
+    Ctx, DocTable, FacetView, HomeView, IncidentsView, PageContext, PageView, Plain, SearchView,
+    SectionListView, SiteView, Stat, Subsection, YearRow,
 };
 use crate::archive;
 use crate::document::Kind;
@@ -15,7 +15,15 @@ use crate::error::Error;
 use crate::schema::ItemStatus;
 use crate::site::DocId;
 
+/// Root pages the home page lists before it sends readers to search.
+const HOME_PAGES: usize = 50;
+/// Pages a section's card lists on the home page of a site of plain pages.
+const SECTION_PAGES: usize = 6;
+
 /// The home page: `page` is `content/_index.md`'s page, or a bare one titled after the site.
+/// It shows what the site has and nothing it lacks: counters and panels for the kinds of
+/// document present, every section, the pages at the root, and the newest reviews (or, on a
+/// site with no reviews, the newest dated pages).
 pub(super) fn home(
     ctx: &Ctx<'_>,
     renderer: &Renderer,
@@ -23,6 +31,7 @@ pub(super) fn home(
     mut page: PageView,
 ) -> Result<String, Error> {
     let site = ctx.site;
+    let tree = &ctx.cat.tree;
     page.kind = Kind::Home;
     let of_kind = |kind: Kind| -> Vec<DocId> {
         let mut list: Vec<DocId> = site
@@ -38,21 +47,137 @@ pub(super) fn home(
         });
         list
     };
+    let playbooks = of_kind(Kind::Playbook);
+    let templates = of_kind(Kind::Template);
+    let teams = of_kind(Kind::Team);
     let mut recent = of_kind(Kind::Review);
+    let reviews = recent.len();
+    if recent.is_empty() {
+        // A plain folder of markdown: its newest dated pages instead.
+        recent = site
+            .iter()
+            .filter(|(_, r)| r.kind == Kind::Page && r.doc.date.is_some())
+            .map(|(i, _)| i)
+            .collect();
+    }
     archive::sort_newest_first(site, &mut recent);
     recent.truncate(8);
-    let rows = archive::action_items(site);
-    let view = HomeView {
-        playbooks: ctx.summaries(&of_kind(Kind::Playbook)),
-        templates: ctx.summaries(&of_kind(Kind::Template)),
-        teams: ctx.summaries(&of_kind(Kind::Team)),
-        recent: ctx.summaries(&recent),
-        incident_count: ctx.cat.incidents.len(),
-        open_count: rows
+    let rows = ctx.item_rows(0..ctx.cat.items.len());
+    let url = |path: &str| ctx.url(path);
+    let mut stats = Vec::new();
+    let mut stat = |count: usize, one: &str, many: &str, path: &str| {
+        if count > 0 {
+            stats.push(Stat {
+                count,
+                label: if count == 1 { one } else { many }.to_string(),
+                url: url(path),
+                alert: false,
+            });
+        }
+    };
+    stat(playbooks.len(), "meeting", "meetings", "/meetings/");
+    stat(templates.len(), "template", "templates", "/templates/");
+    let incidents = ctx.cat.incidents.len();
+    stat(
+        incidents,
+        "incident review",
+        "incident reviews",
+        "/incidents/",
+    );
+    stat(teams.len(), "team", "teams", "/teams/");
+    if !rows.is_empty() {
+        let open = rows
             .iter()
             .filter(|r| r.item.status == ItemStatus::Open)
-            .count(),
-        overdue_count: rows.iter().filter(|r| r.overdue).count(),
+            .count();
+        let overdue = rows.iter().filter(|r| r.overdue).count();
+        let noun = if open == 1 { "item" } else { "items" };
+        stats.push(Stat {
+            count: open,
+            label: if overdue > 0 {
+                format!("open action {noun}, {overdue} overdue")
+            } else {
+                format!("open action {noun}")
+            },
+            url: ctx.url("/action-items/"),
+            alert: overdue > 0,
+        });
+    }
+    let root = tree.folder(FolderId::ROOT);
+    let plain = playbooks.is_empty() && templates.is_empty() && reviews == 0 && teams.is_empty();
+    let mut sections: Vec<Subsection> = root
+        .entries
+        .iter()
+        .filter_map(|e| match *e {
+            Entry::Folder(f) => {
+                let folder = tree.folder(f);
+                Some(Subsection {
+                    title: folder.title.clone(),
+                    url: ctx.url(&folder.url),
+                    count: folder.count,
+                    summary: folder
+                        .index
+                        .and_then(|i| site[i].doc.summary.clone())
+                        .unwrap_or_default(),
+                    pages: Vec::new(),
+                })
+            }
+            Entry::Doc(_) => None,
+        })
+        .collect();
+    if plain {
+        // Nothing but folders of pages: each section card lists its first pages.
+        for (s, f) in sections
+            .iter_mut()
+            .zip(root.entries.iter().filter_map(|e| match *e {
+                Entry::Folder(f) => Some(f),
+                Entry::Doc(_) => None,
+            }))
+        {
+            s.pages = tree
+                .folder(f)
+                .entries
+                .iter()
+                .filter_map(|e| match *e {
+                    Entry::Doc(i) => Some(ctx.doc_link(i)),
+                    Entry::Folder(_) => None,
+                })
+                .take(SECTION_PAGES)
+                .collect();
+        }
+    }
+    let root_pages: Vec<DocId> = root
+        .entries
+        .iter()
+        .filter_map(|e| match *e {
+            Entry::Doc(i) => Some(i),
+            Entry::Folder(_) => None,
+        })
+        .collect();
+    if plain {
+        let pages = root.count;
+        stats.push(Stat {
+            count: pages,
+            label: format!(
+                "{} in {} section{}",
+                if pages == 1 { "page" } else { "pages" },
+                sections.len(),
+                if sections.len() == 1 { "" } else { "s" }
+            ),
+            url: String::new(),
+            alert: false,
+        });
+    }
+    let view = HomeView {
+        stats,
+        playbooks: ctx.summaries(&playbooks),
+        templates: ctx.summaries(&templates),
+        teams: ctx.summaries(&teams),
+        recent: ctx.doc_table(&recent),
+        recent_reviews: reviews > 0,
+        sections,
+        pages: ctx.summaries(&root_pages[..root_pages.len().min(HOME_PAGES)]),
+        more_pages: root_pages.len().saturating_sub(HOME_PAGES),
     };
     renderer.render("index.html", &context(site_view, page, view))
 }
@@ -67,7 +192,14 @@ pub(super) fn section(
     index: Option<DocId>,
 ) -> Result<String, Error> {
     let site = ctx.site;
-    let url = ctx.url(&folder_url(folder));
+    let tree = &ctx.cat.tree;
+    let Some(f) = tree.by_path(folder) else {
+        return Err(Error::Output(format!(
+            "no folder {folder} in the content tree"
+        )));
+    };
+    let node = tree.folder(f);
+    let url = ctx.url(&node.url);
     let mut page = match index {
         Some(i) => {
             let doc = &site[i].doc;
@@ -78,41 +210,43 @@ pub(super) fn section(
                 ..PageView::titled(&doc.title, url)
             }
         }
-        None => PageView::titled(&section_title(site, folder), url),
+        None => PageView::titled(&node.title, url),
     };
     page.kind = Kind::Section;
-    let mut children: Vec<DocId> = site
+    page.nav = Some(ctx.page_nav(Entry::Folder(f)));
+    // The folder's documents in reading order; a dated folder reads newest first.
+    let mut children: Vec<DocId> = node
+        .entries
         .iter()
-        .filter(|(_, r)| r.doc.folder == folder && !r.doc.is_index())
-        .map(|(i, _)| i)
+        .filter_map(|e| match *e {
+            Entry::Doc(i) => Some(i),
+            Entry::Folder(_) => None,
+        })
         .collect();
     let dated = children.iter().any(|&i| site[i].doc.date.is_some());
     if dated {
         archive::sort_newest_first(site, &mut children);
-    } else {
-        children.sort_by(|&a, &b| {
-            let (da, db) = (&site[a].doc, &site[b].doc);
-            da.weight
-                .cmp(&db.weight)
-                .then_with(|| da.title.to_lowercase().cmp(&db.title.to_lowercase()))
-        });
     }
-    let prefix = format!("{folder}/");
-    let mut subs: BTreeMap<String, usize> = BTreeMap::new();
-    for r in &site.records {
-        if let Some(rest) = r.doc.folder.strip_prefix(&prefix) {
-            let child = rest.split('/').next().unwrap_or(rest);
-            *subs.entry(format!("{prefix}{child}")).or_default() += usize::from(!r.doc.is_index());
-        }
-    }
+    let children = ctx.doc_table_with_facets(&children);
+    // Pages with facets of their own read best as a table too.
+    let dated = dated || !children.extra.is_empty();
     let view = SectionListView {
-        children: ctx.summaries(&children),
-        subsections: subs
-            .into_iter()
-            .map(|(f, count)| Subsection {
-                title: section_title(site, &f),
-                url: ctx.url(&folder_url(&f)),
-                count,
+        children,
+        subsections: node
+            .entries
+            .iter()
+            .filter_map(|e| match *e {
+                Entry::Folder(sub) => {
+                    let sub = tree.folder(sub);
+                    Some(Subsection {
+                        title: sub.title.clone(),
+                        url: ctx.url(&sub.url),
+                        count: sub.count,
+                        summary: String::new(),
+                        pages: Vec::new(),
+                    })
+                }
+                Entry::Doc(_) => None,
             })
             .collect(),
         dated,
@@ -129,11 +263,13 @@ pub(super) fn incidents(
     let site = ctx.site;
     let all = &ctx.cat.incidents;
     let levels = archive::severity_levels(site);
-    let in_year = |year: Option<i32>| -> Vec<DocSummary> {
-        all.iter()
-            .filter(|&&i| site[i].doc.date.map(|d| d.year()) == year)
-            .map(|&i| ctx.summary(i))
-            .collect()
+    let in_year = |year: Option<i32>| -> DocTable {
+        DocTable::new(
+            all.iter()
+                .filter(|&&i| site[i].doc.date.map(|d| d.year()) == year)
+                .map(|&i| ctx.summary(i))
+                .collect(),
+        )
     };
     let years: Vec<YearRow> = archive::incidents_by_year(site, all, &levels)
         .into_iter()
@@ -174,32 +310,6 @@ pub(super) fn incidents(
         response_table: ctx.response_table(all),
     };
     renderer.render("incidents.html", &context(site_view, page, view))
-}
-
-/// `/action-items/`: every follow-up from every review.
-pub(super) fn action_items(
-    ctx: &Ctx<'_>,
-    renderer: &Renderer,
-    site_view: &SiteView,
-) -> Result<String, Error> {
-    let rows = archive::action_items(ctx.site);
-    let items: Vec<ItemView> = rows.iter().map(|r| ctx.item_view(r, true)).collect();
-    let open = |r: &&archive::ActionRow<'_>| r.item.status == ItemStatus::Open;
-    let view = ActionItemsView {
-        open_count: rows.iter().filter(open).count(),
-        overdue_count: rows.iter().filter(|r| r.overdue).count(),
-        unowned_count: rows
-            .iter()
-            .filter(open)
-            .filter(|r| r.item.owner.is_none() || r.item.due.is_none())
-            .count(),
-        items,
-    };
-    let mut page = PageView::titled("Action items", ctx.url("/action-items/"));
-    page.kind = Kind::Section;
-    page.summary =
-        Some("Every follow-up from every review: open ones first, overdue ones marked.".into());
-    renderer.render("section.html", &context(site_view, page, view))
 }
 
 /// `/search/`: the search form with a checkbox list per facet.

@@ -3,17 +3,25 @@
 //!
 //! - `plan`: every output file and the job that makes it; renders one file or all of them.
 //! - `catalog`: facts that span pages (reviews per template, documents per team, incidents).
+//! - `tree`: the folder tree in reading order, in the catalog; `nav`: a page's breadcrumbs,
+//!   sidebar and previous/next from it.
 //! - `views`: the view structs templates see, and `Ctx`, which builds them from the model.
-//! - `document`, `listing`: page builders, for one document and for lists of documents.
-//! - `charts`: the archive's figures as charts with their data tables.
+//! - `document`, `listing`: page builders, for one document and for lists of documents;
+//!   `tracker`: the action-item tracker's pages, one per filter.
+//! - `charts`: the archive's figures as charts with their data tables; `facts`: a plain page's
+//!   own front matter as a list of facts.
 //! - `templates`: the compiled tera templates.
 
 mod catalog;
 mod charts;
 mod document;
+mod facts;
 mod listing;
+mod nav;
 mod plan;
 mod templates;
+mod tracker;
+mod tree;
 mod views;
 
 pub use plan::Inputs;

@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::catalog::{Catalog, folder_url, section_title};
+use super::catalog::{Catalog, folder_url};
 use super::templates::Renderer;
+use super::tracker::{self, ItemFilter};
+use super::tree::{Entry, FolderId};
 use super::views::{Ctx, LinkView, SiteView};
 use super::{document, listing};
 use crate::document::Kind;
@@ -27,7 +29,7 @@ enum Job {
     /// A folder without an `_index.md`.
     Section(String),
     Incidents,
-    ActionItems,
+    ActionItems(ItemFilter),
     /// The home page of a site without `content/_index.md`.
     Home,
     Search,
@@ -118,7 +120,11 @@ impl Plan {
         if !site.records.iter().any(|r| r.kind == Kind::Home) {
             jobs.insert("index.html".into(), Job::Home);
         }
-        jobs.insert("action-items/index.html".into(), Job::ActionItems);
+        for filter in tracker::filters(site, &catalog) {
+            // Two owners whose handles spell the same URL share the first one's page.
+            jobs.entry(output_path(&filter.url()))
+                .or_insert(Job::ActionItems(filter));
+        }
         jobs.insert("search/index.html".into(), Job::Search);
         jobs.insert("404.html".into(), Job::NotFound);
         jobs.insert("atom.xml".into(), Job::Feed);
@@ -274,7 +280,7 @@ impl Plan {
             Job::Document(i) => document::render(&ctx, renderer, view, *i),
             Job::Section(folder) => listing::section(&ctx, renderer, view, folder, None),
             Job::Incidents => listing::incidents(&ctx, renderer, view),
-            Job::ActionItems => listing::action_items(&ctx, renderer, view),
+            Job::ActionItems(filter) => tracker::render(&ctx, renderer, view, filter),
             Job::Home => {
                 let page = super::views::PageView::titled(&site.config.title, ctx.url("/"));
                 listing::home(&ctx, renderer, view, page)
@@ -359,14 +365,14 @@ fn nav(ctx: &Ctx<'_>) -> Vec<LinkView> {
     if !ctx.cat.incidents.is_empty() {
         push("Incidents".into(), "/incidents/");
     }
-    let folders: BTreeSet<&str> = site
-        .records
-        .iter()
-        .filter_map(|r| r.doc.folder.split('/').next().filter(|f| !f.is_empty()))
-        .collect();
-    for folder in folders {
-        if !["meetings", "templates", "teams", "incidents"].contains(&folder) {
-            push(section_title(site, folder), &folder_url(folder));
+    // Top-level folders in reading order (`weight` of their `_index.md`, then title).
+    let tree = &ctx.cat.tree;
+    for entry in &tree.folder(FolderId::ROOT).entries {
+        if let Entry::Folder(f) = *entry {
+            let folder = tree.folder(f);
+            if !["meetings", "templates", "teams", "incidents"].contains(&folder.path.as_str()) {
+                push(folder.title.clone(), &folder.url);
+            }
         }
     }
     if has(Kind::Team) {

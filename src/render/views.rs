@@ -9,6 +9,7 @@ use crate::archive;
 use crate::document::Kind;
 use crate::html::escape;
 use crate::links::LinkGraph;
+use crate::schema::field_label;
 use crate::schema::{Direction, FieldValue, ItemStatus};
 use crate::site::{DocId, Member, Site};
 
@@ -46,6 +47,49 @@ pub(super) struct DocSummary {
     pub teams: Vec<LinkView>,
     pub summary: String,
     pub draft: bool,
+    /// HTML of the extra columns of a listing (`[pages] facets`), in `DocTable::extra` order.
+    pub cells: Vec<String>,
+}
+
+/// Documents as a table, with only the columns that tell the rows apart: a column that is
+/// empty everywhere, or the same on every row (the kind on a playbook's archive), is left out.
+#[derive(Serialize, Default)]
+pub(super) struct DocTable {
+    pub docs: Vec<DocSummary>,
+    pub date: bool,
+    pub label: bool,
+    /// Severity and status.
+    pub state: bool,
+    pub teams: bool,
+    /// Labels of extra columns from front matter (`[pages] facets`); each row's `cells`.
+    pub extra: Vec<String>,
+}
+
+impl DocTable {
+    pub fn new(docs: Vec<DocSummary>) -> DocTable {
+        let first = docs.first();
+        DocTable {
+            date: docs.iter().any(|d| d.date.is_some()),
+            label: first.is_some_and(|f| docs.iter().any(|d| d.label != f.label)),
+            state: docs
+                .iter()
+                .any(|d| d.severity.is_some() || d.status.is_some()),
+            teams: first.is_some_and(|f| {
+                docs.iter().any(|d| !d.teams.is_empty())
+                    && (docs.len() == 1 || docs.iter().any(|d| d.teams != f.teams))
+            }),
+            extra: Vec::new(),
+            docs,
+        }
+    }
+
+    /// The same table on the page of team `url`: that team's own chip is left out of every row.
+    pub fn without_team(mut docs: Vec<DocSummary>, url: &str) -> DocTable {
+        for d in &mut docs {
+            d.teams.retain(|t| t.url != url);
+        }
+        DocTable::new(docs)
+    }
 }
 
 #[derive(Serialize)]
@@ -76,12 +120,15 @@ pub(super) struct ItemView {
     pub owner: Option<String>,
     /// The owner's handle, when `owner` shows a name instead.
     pub owner_handle: Option<String>,
+    /// The tracker's page of the owner's items.
+    pub owner_url: Option<String>,
     pub due: Option<String>,
     pub status: ItemStatus,
     pub overdue: bool,
     /// Rendered link to a related document, if any.
     pub link: Option<LinkView>,
-    pub source: Option<DocSummary>,
+    /// The reviews that list it, newest first, by id (or title); empty when not asked for.
+    pub sources: Vec<LinkView>,
 }
 
 #[derive(Serialize)]
@@ -109,6 +156,73 @@ pub(super) struct ChartView {
     pub rows: Vec<Vec<String>>,
 }
 
+/// A piece of a review's body and the table that follows it, if any.
+#[derive(Serialize)]
+pub(super) struct BodyPart {
+    pub html: String,
+    /// `metrics` or `action_items`: the table that goes after this piece.
+    pub then: Option<&'static str>,
+}
+
+/// A page's navigation: breadcrumbs, the sidebar of its section, previous and next.
+#[derive(Serialize, Default)]
+pub(super) struct PageNav {
+    /// Home, the folders down to the page, and the page itself (last).
+    pub crumbs: Vec<LinkView>,
+    pub sidebar: Option<Sidebar>,
+    pub prev: Option<LinkView>,
+    pub next: Option<LinkView>,
+}
+
+/// The sidebar: the section's landing page, then its entries.
+#[derive(Serialize)]
+pub(super) struct Sidebar {
+    pub link: LinkView,
+    /// Whether the page is the section's landing page.
+    pub current: bool,
+    pub items: Vec<NavItem>,
+    pub more: Option<MoreLink>,
+}
+
+/// A page or a folder in the sidebar.
+#[derive(Serialize)]
+pub(super) struct NavItem {
+    pub title: String,
+    pub url: String,
+    pub current: bool,
+    pub folder: bool,
+    /// A folder on the way to the current page: shown open.
+    pub open: bool,
+    /// Documents in a folder and below.
+    pub count: usize,
+    /// A folder's entries, when shown.
+    pub children: Vec<NavItem>,
+    pub more: Option<MoreLink>,
+}
+
+impl NavItem {
+    pub fn link(link: LinkView) -> NavItem {
+        NavItem {
+            title: link.title,
+            url: link.url,
+            current: false,
+            folder: false,
+            open: false,
+            count: 0,
+            children: Vec::new(),
+            more: None,
+        }
+    }
+}
+
+/// "All N pages in Folder": where a sidebar stops listing a large folder.
+#[derive(Serialize)]
+pub(super) struct MoreLink {
+    pub url: String,
+    pub title: String,
+    pub count: usize,
+}
+
 /// The page being rendered, whatever its kind.
 #[derive(Serialize, Default)]
 pub(super) struct PageView {
@@ -121,6 +235,9 @@ pub(super) struct PageView {
     pub summary: Option<String>,
     pub source_path: String,
     pub content: String,
+    /// A review's body cut where its tables go: under the review's own "Metrics" or "Action
+    /// items" heading, when it has one (see `document::place_tables`). Empty otherwise.
+    pub parts: Vec<BodyPart>,
     pub toc: Vec<TocItem>,
     pub label: String,
     pub severity: Option<String>,
@@ -141,6 +258,12 @@ pub(super) struct PageView {
     pub updated: Option<String>,
     /// "Edit this page": `edit_url` from opsbook.toml and the file's path under `content/`.
     pub edit_url: Option<String>,
+    /// A page of tables (a playbook's, template's or team's archive): the whole width is
+    /// the article's, and its table of contents goes under its header.
+    pub wide: bool,
+    /// Breadcrumbs, sidebar, previous/next: pages of the content tree have them; the home page
+    /// and generated pages (catalogues, the tracker, search) keep their own navigation.
+    pub nav: Option<PageNav>,
 }
 
 impl PageView {
@@ -175,7 +298,7 @@ pub(super) struct Plain {}
 #[derive(Serialize)]
 pub(super) struct PlaybookView {
     pub templates: Vec<DocSummary>,
-    pub archive: Vec<DocSummary>,
+    pub archive: DocTable,
     pub trends: Vec<ChartView>,
 }
 
@@ -199,7 +322,7 @@ pub(super) struct SectionView {
 pub(super) struct TemplateView {
     pub schema_fields: Vec<SchemaFieldView>,
     pub sections: Vec<SectionView>,
-    pub reviews: Vec<DocSummary>,
+    pub reviews: DocTable,
     pub template_id: String,
     pub folder: Option<String>,
     pub template_meeting: Option<LinkView>,
@@ -213,37 +336,72 @@ pub(super) struct TeamView<'a> {
     pub oncall: Option<&'a str>,
     pub channel: Option<&'a str>,
     pub services: Vec<String>,
-    pub groups: Vec<Group>,
+    /// The incidents naming the team, newest first.
+    pub incidents: Option<TeamGroup>,
+    /// Everything else naming the team, by kind.
+    pub groups: Vec<TeamGroup>,
     pub open_items: Vec<ItemView>,
+    /// The tracker filtered to the team, when it has action items.
+    pub items_url: Option<String>,
     pub incident_count: usize,
     pub charts: Vec<ChartView>,
     pub incident_chart: Option<ChartView>,
     pub response_table: Option<ChartView>,
 }
 
-/// `index.html`.
+#[derive(Serialize)]
+pub(super) struct TeamGroup {
+    pub label: String,
+    /// An anchor for the group's heading.
+    pub id: String,
+    pub table: DocTable,
+}
+
+/// `index.html`: panels only for what the site has.
 #[derive(Serialize)]
 pub(super) struct HomeView {
+    /// Counters, none of them zero of a kind the site lacks.
+    pub stats: Vec<Stat>,
     pub playbooks: Vec<DocSummary>,
     pub templates: Vec<DocSummary>,
     pub teams: Vec<DocSummary>,
-    pub recent: Vec<DocSummary>,
-    pub incident_count: usize,
-    pub open_count: usize,
-    pub overdue_count: usize,
+    /// The newest reviews, or on a site without reviews the newest dated pages.
+    pub recent: DocTable,
+    pub recent_reviews: bool,
+    /// Every top-level folder.
+    pub sections: Vec<Subsection>,
+    /// Pages directly under `content/` (the first ones), and how many more there are.
+    pub pages: Vec<DocSummary>,
+    pub more_pages: usize,
+}
+
+/// A counter on the home page: "8 meetings".
+#[derive(Serialize)]
+pub(super) struct Stat {
+    pub count: usize,
+    pub label: String,
+    /// Where the counted things are listed; empty for none.
+    pub url: String,
+    /// Something needs attention (overdue action items).
+    pub alert: bool,
 }
 
 #[derive(Serialize)]
 pub(super) struct Subsection {
     pub title: String,
     pub url: String,
+    /// Documents in it and below.
     pub count: usize,
+    /// Its `_index.md`'s summary, if any.
+    pub summary: String,
+    /// Its first pages, on a home page that has nothing else to show.
+    pub pages: Vec<LinkView>,
 }
 
 /// `section.html` for a folder: its subfolders and documents.
 #[derive(Serialize)]
 pub(super) struct SectionListView {
-    pub children: Vec<DocSummary>,
+    pub children: DocTable,
     pub subsections: Vec<Subsection>,
     /// Whether the documents are dated (a table, newest first) or not (a list, by weight).
     pub dated: bool,
@@ -252,10 +410,42 @@ pub(super) struct SectionListView {
 /// `section.html` for `/action-items/`.
 #[derive(Serialize)]
 pub(super) struct ActionItemsView {
-    pub items: Vec<ItemView>,
+    /// The filter bar: by status, team and owner.
+    pub filters: Vec<FilterGroup>,
+    /// The items the page's filter picks: open (overdue first), done, dropped.
+    pub groups: Vec<ItemGroup>,
     pub open_count: usize,
     pub overdue_count: usize,
     pub unowned_count: usize,
+    pub total: usize,
+    /// Whether the page shows part of the items, and where all of them are.
+    pub filtered: bool,
+    pub all_url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct FilterGroup {
+    pub label: String,
+    pub links: Vec<FilterLink>,
+    /// How many more the bar leaves out (they are linked from their items).
+    pub more: usize,
+}
+
+/// A link to one filtered page of the tracker.
+#[derive(Serialize)]
+pub(super) struct FilterLink {
+    pub title: String,
+    pub url: String,
+    pub count: usize,
+    /// The page being rendered.
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct ItemGroup {
+    pub id: String,
+    pub label: String,
+    pub items: Vec<ItemView>,
 }
 
 #[derive(Serialize)]
@@ -263,7 +453,7 @@ pub(super) struct YearRow {
     pub year: i32,
     pub counts: Vec<usize>,
     pub total: usize,
-    pub incidents: Vec<DocSummary>,
+    pub incidents: DocTable,
 }
 
 /// `incidents.html`: the incident catalogue.
@@ -273,7 +463,7 @@ pub(super) struct IncidentsView {
     pub years: Vec<YearRow>,
     pub totals: Vec<usize>,
     pub total: usize,
-    pub undated: Vec<DocSummary>,
+    pub undated: DocTable,
     pub incident_chart: Option<ChartView>,
     pub response_table: Option<ChartView>,
 }
@@ -349,11 +539,46 @@ impl Ctx<'_> {
                 .collect(),
             summary: doc.excerpt(),
             draft: doc.draft,
+            cells: Vec::new(),
         }
     }
 
     pub fn summaries(&self, list: &[DocId]) -> Vec<DocSummary> {
         list.iter().map(|&i| self.summary(i)).collect()
+    }
+
+    pub fn doc_table(&self, list: &[DocId]) -> DocTable {
+        DocTable::new(self.summaries(list))
+    }
+
+    /// A listing's table with a column for each `[pages] facets` key its documents set.
+    pub fn doc_table_with_facets(&self, list: &[DocId]) -> DocTable {
+        let mut table = self.doc_table(list);
+        let keys: Vec<&String> = self
+            .site
+            .config
+            .pages
+            .facets
+            .iter()
+            .filter(|k| {
+                list.iter()
+                    .any(|&i| self.site[i].doc.front.get(k).is_some())
+            })
+            .collect();
+        for (row, &i) in table.docs.iter_mut().zip(list) {
+            let front = &self.site[i].doc.front;
+            row.cells = keys
+                .iter()
+                .map(|k| {
+                    front
+                        .get(k)
+                        .map(|n| super::facts::front_html(&n.value))
+                        .unwrap_or_default()
+                })
+                .collect();
+        }
+        table.extra = keys.iter().map(|k| field_label(k)).collect();
+        table
     }
 
     /// A field value as escaped HTML, with references turned into links.
@@ -404,8 +629,8 @@ impl Ctx<'_> {
                 .map(|v| self.field_html(v))
                 .collect::<Vec<_>>()
                 .join(", "),
-            FieldValue::ActionItems(items) => format!("{} action item(s)", items.len()),
-            FieldValue::Metrics(items) => format!("{} metric(s)", items.len()),
+            FieldValue::ActionItems(items) => count_of(items.len(), "action item", "action items"),
+            FieldValue::Metrics(items) => count_of(items.len(), "metric", "metrics"),
         }
     }
 
@@ -415,6 +640,18 @@ impl Ctx<'_> {
         let handle = handle.trim().trim_start_matches('@');
         let name = self.cat.people.get(handle)?;
         Some((handle, name.as_str()))
+    }
+
+    /// The site's action items at these positions of the catalog's list, as rows.
+    pub fn item_rows(
+        &self,
+        positions: impl IntoIterator<Item = usize>,
+    ) -> Vec<archive::ActionRow<'_>> {
+        positions
+            .into_iter()
+            .filter_map(|n| self.cat.items.get(n))
+            .map(|it| it.row(self.site))
+            .collect()
     }
 
     /// An action item as a row; `with_source` adds the review it comes from.
@@ -427,6 +664,11 @@ impl Ctx<'_> {
                 .map(|(_, name)| name.to_string())
                 .or_else(|| item.owner.clone()),
             owner_handle: person.map(|(handle, _)| handle.to_string()),
+            owner_url: item
+                .owner
+                .as_ref()
+                .filter(|_| with_source)
+                .map(|o| self.url(&super::tracker::ItemFilter::Owner(o.clone()).url())),
             due: item.due.map(|d| d.to_string()),
             status: item.status,
             overdue: row.overdue,
@@ -435,7 +677,24 @@ impl Ctx<'_> {
                 .as_ref()
                 .and_then(|l| self.graph.lookup(&l.target))
                 .map(|i| self.doc_link(i)),
-            source: with_source.then(|| self.summary(row.source)),
+            sources: if with_source {
+                row.sources
+                    .iter()
+                    .map(|&i| {
+                        let doc = &self.site[i].doc;
+                        LinkView {
+                            title: if doc.explicit_id {
+                                doc.id.clone()
+                            } else {
+                                doc.title.clone()
+                            },
+                            url: self.url(&doc.url),
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -487,6 +746,11 @@ pub(super) fn group_thousands(number: &str) -> String {
         out.push_str(fraction);
     }
     out
+}
+
+/// "1 metric", "3 metrics".
+pub(super) fn count_of(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A span of minutes in words: `45 min`, `3 h 5 min`.
@@ -652,7 +916,7 @@ mod tests {
             page: PageView::titled("Incident review", "/hb/meetings/incident-review/".into()),
             extra: PlaybookView {
                 templates: Vec::new(),
-                archive: Vec::new(),
+                archive: DocTable::default(),
                 trends: Vec::new(),
             },
         };
@@ -660,7 +924,7 @@ mod tests {
         assert_eq!(value["site"]["base"], "/hb");
         assert_eq!(value["page"]["title"], "Incident review");
         assert_eq!(value["page"]["kind"], "page");
-        assert!(value["archive"].is_array() && value["trends"].is_array());
+        assert!(value["archive"]["docs"].is_array() && value["trends"].is_array());
         let plain = serde_json::to_value(PageContext {
             site: &site,
             page: PageView::default(),

@@ -166,3 +166,134 @@ fn the_twelve_month_window_ends_at_the_build_date() {
         "{shown:?}"
     );
 }
+
+/// A later review that carries an item forward (same title, owner and due date) adds a source
+/// to it, not a second row, and its status is the one that counts.
+#[test]
+fn an_item_two_reviews_list_is_counted_once() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/incidents/2026-05-cache.md",
+        "+++\ntitle = \"Cache eviction storm\"\nid = \"INC-2026-002\"\ndate = 2026-05-02\nseverity = \"sev3\"\nteams = [\"payments\"]\n\n[[action_items]]\ntitle = \"automate  failover DRILLS\"\nowner = \"dana\"\ndue = 2026-04-01\nstatus = \"done\"\n\n[[action_items]]\ntitle = \"Automate failover drills\"\nowner = \"dana\"\ndue = 2026-07-01\nstatus = \"open\"\n+++\n\n## Summary\n\nCaches emptied.\n\n## Timeline\n\nShort.\n",
+    );
+    site.build().assert_success();
+    let tracker = site.page("/action-items/");
+    let rows: Vec<&str> = tracker
+        .split("<tr")
+        .filter(|r| {
+            r.to_lowercase().contains("automate failover drills")
+                || r.contains("automate  failover DRILLS")
+        })
+        .collect();
+    // Due 2026-04-01 in both reviews: one item, from both. Due 2026-07-01: another item.
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    let both = rows
+        .iter()
+        .find(|r| r.contains("2026-04-01"))
+        .expect("the carried item");
+    assert!(
+        both.contains("href=\"/incidents/2026-05-cache/\">INC-2026-002</a>")
+            && both.contains("href=\"/incidents/2026-03-db-failover/\">INC-2026-001</a>"),
+        "both reviews are its sources, newest first: {both}"
+    );
+    assert!(
+        both.find("INC-2026-002") < both.find("INC-2026-001"),
+        "{both}"
+    );
+    // The newer review says it is done: it is, and so no longer open or overdue. Open: only
+    // the one due in July.
+    assert!(
+        both.contains("item-done") && !both.contains("is-overdue"),
+        "{both}"
+    );
+    assert!(tracker.contains("<strong>1</strong> open"), "{tracker}");
+    assert!(tracker.contains("<strong>0</strong> overdue"), "{tracker}");
+    let home = site.page("/");
+    assert!(
+        home.contains("<strong>1</strong> open action item"),
+        "{home}"
+    );
+}
+
+/// The tracker's filters are links to static pages (by status, team and owner), so they work
+/// without JavaScript and each filtered view has an address.
+#[test]
+fn the_tracker_filters_by_status_team_and_owner_without_javascript() {
+    let site = TestSite::fixture("basic");
+    with_handoff_template(&site);
+    site.build().assert_success();
+    let tracker = site.page("/action-items/");
+    let bar = tracker
+        .split("aria-label=\"Filter action items\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .expect("a filter bar");
+    for href in [
+        "/action-items/open/",
+        "/action-items/overdue/",
+        "/action-items/done/",
+        "/action-items/team/payments/",
+        "/action-items/owner/dana/",
+    ] {
+        assert!(bar.contains(&format!("href=\"{href}\"")), "{href} in {bar}");
+    }
+    assert!(
+        bar.contains("href=\"/action-items/\" aria-current=\"page\""),
+        "{bar}"
+    );
+    // Overdue: the fixture's drill item and two handoff follow-ups, nothing else.
+    let overdue = site.page("/action-items/overdue/");
+    let rows = |html: &str| html.matches("<tr class=\"item-").count();
+    assert_eq!(rows(&overdue), 3, "{overdue}");
+    assert!(!overdue.contains("Write the runbook") && !overdue.contains("Follow-up 1"));
+    assert!(overdue.contains("<h1>Overdue action items</h1>"));
+    let done = site.page("/action-items/done/");
+    assert!(done.contains("Write the runbook") && done.contains("Follow-up 1"));
+    assert!(!done.contains("Automate failover drills"));
+    let dana = site.page("/action-items/owner/dana/");
+    assert_eq!(rows(&dana), rows(&tracker), "dana owns every item here");
+    let team = site.page("/action-items/team/payments/");
+    assert!(team.contains("<h1>Action items: Payments</h1>"), "{team}");
+    // The team page links its share of the tracker.
+    assert!(
+        site.page("/teams/payments/")
+            .contains("href=\"/action-items/team/payments/\"")
+    );
+}
+
+/// The filter bar names the forty owners with the most open items; every owner keeps a page,
+/// linked from the owner's items.
+#[test]
+fn the_tracker_bar_names_forty_owners_and_links_the_rest_from_their_items() {
+    let site = TestSite::fixture("basic");
+    let items: String = (0..45)
+        .map(|n| format!("\n[[action_items]]\ntitle = \"Item {n}\"\nowner = \"owner{n:02}\"\ndue = 2026-09-01\nstatus = \"{}\"\n", if n < 40 { "open" } else { "done" }))
+        .collect();
+    site.write(
+        "content/incidents/2026-05-cache.md",
+        &format!("+++\ntitle = \"Cache eviction storm\"\nid = \"INC-2026-002\"\ndate = 2026-05-02\nseverity = \"sev3\"\nteams = [\"payments\"]\n{items}+++\n\n## Summary\n\nCaches emptied.\n\n## Timeline\n\nShort.\n"),
+    );
+    site.build().assert_success();
+    let tracker = site.page("/action-items/");
+    let bar = tracker
+        .split("aria-label=\"Filter action items\"")
+        .nth(1)
+        .unwrap();
+    let bar = &bar[..bar.find("</nav>").unwrap()];
+    assert_eq!(
+        bar.matches("href=\"/action-items/owner/").count(),
+        40,
+        "{bar}"
+    );
+    assert!(bar.contains("and 6 more, linked from their items"), "{bar}");
+    assert!(
+        !bar.contains("/owner/owner44/"),
+        "done-only owners make way: {bar}"
+    );
+    let done = site.page("/action-items/done/");
+    assert!(done.contains("<a href=\"/action-items/owner/owner44/\">owner44</a>"));
+    assert!(
+        site.page("/action-items/owner/owner44/")
+            .contains("Item 44")
+    );
+}

@@ -452,13 +452,132 @@ fn numbers_carry_separators_and_units_and_people_show_by_name() {
         "126,400 USD</td>",
         "120,000 USD</td>",
         "<span class=\"person\" title=\"@dana\">Dana Okafor</span></td>",
-        "<td>zed</td>",
+        "<td data-label=\"Owner\">zed</td>",
     ] {
         assert!(page.contains(expected), "missing {expected}\nin:\n{page}");
     }
+    // The tracker links an owner to their items, by name, the handle in the title.
     let tracker = site.page("/action-items/");
     assert!(
-        tracker.contains("<span class=\"person\" title=\"@dana\">Dana Okafor</span>"),
+        tracker.contains("title=\"@dana\">Dana Okafor</a>"),
         "{tracker}"
     );
+}
+
+/// "On this page" lists the sections a page generates, not only the headings of its text, and
+/// a team page puts what a leader needs first (open items, incidents) before its charts.
+#[test]
+fn on_this_page_lists_generated_sections_and_team_pages_lead_with_open_items() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/incidents/2026-05-cache.md",
+        "+++\ntitle = \"Cache eviction storm\"\nid = \"INC-2026-002\"\ndate = 2026-05-02\nseverity = \"sev3\"\nteams = [\"payments\"]\n+++\n\n## Summary\n\nCaches emptied.\n\n## Timeline\n\nShort.\n",
+    );
+    site.build().assert_success();
+    let toc = |html: &str| -> Vec<String> {
+        let nav = html
+            .split("aria-labelledby=\"toc-title\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</nav>").next())
+            .expect("an On this page list")
+            .to_string();
+        nav.split("<a href=\"#")
+            .skip(1)
+            .map(|a| a[..a.find('"').unwrap()].to_string())
+            .collect()
+    };
+    let template = site.page("/templates/incident-review/");
+    assert_eq!(toc(&template)[..3], ["fields", "sections", "made-from"]);
+    let team = site.page("/teams/payments/");
+    let ids = toc(&team);
+    assert_eq!(
+        ids[..3],
+        ["open-items", "list-incidents", "members"],
+        "{ids:?}"
+    );
+    assert!(ids.contains(&"incident-stats".to_string()), "{ids:?}");
+    for id in &ids {
+        assert!(team.contains(&format!(" id=\"{id}\"")), "#{id} exists");
+    }
+    let at = |id: &str| team.find(&format!(" id=\"{id}\"")).unwrap();
+    assert!(at("open-items") < at("list-incidents") && at("list-incidents") < at("incident-stats"));
+}
+
+/// The article part of a page: what it says, without the site's navigation around it.
+fn article(html: &str) -> &str {
+    let start = html.find("<article").expect("an article");
+    let end = html.rfind("</article>").expect("the article's end");
+    &html[start..end]
+}
+
+/// The same facts are not shown twice on a page: a review's metrics and action items appear
+/// once, under the author's own heading when the text has one; a section's index does not list
+/// its pages by hand above the generated list.
+#[test]
+fn the_example_handbook_says_each_thing_once() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("site");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_opsbook"));
+    cmd.args(["build", "--root"])
+        .arg(repo_root())
+        .arg("--out")
+        .arg(&out);
+    assert_eq!(run(cmd).code, 0);
+
+    for url in [
+        "/incidents/2026-03-checkout-502s/",
+        "/incidents/2026-01-session-evictions/",
+        "/reviews/business/2026-10-payments-q3/",
+    ] {
+        let page = read_page(&out, url);
+        let body = article(&page);
+        let tables = |class: &str| body.matches(&format!("<table class=\"{class}\"")).count();
+        assert_eq!(tables("items"), 1, "{url}: its action items once");
+        assert_eq!(
+            body.matches("<table").count(),
+            tables("items") + tables("metrics") + tables("chart-data"),
+            "{url}: no hand-written table repeats them"
+        );
+        // Under the review's own Metrics or Action items heading when it has one.
+        let own = |heading: &str| body.contains(&format!("<h2 id=\"{heading}\""));
+        assert_eq!(
+            body.contains("Tracked action items"),
+            !own("action-items"),
+            "{url}"
+        );
+        assert_eq!(
+            body.contains("Metrics at a glance"),
+            tables("metrics") > 0 && !own("metrics"),
+            "{url}"
+        );
+    }
+    let incident = read_page(&out, "/incidents/2026-03-checkout-502s/");
+    let items = incident.find("<table class=\"items\"").unwrap();
+    assert!(
+        incident.find("<h2 id=\"action-items\"").unwrap() < items
+            && items < incident.find("<h2 id=\"lessons-learned\"").unwrap()
+    );
+    let review = read_page(&out, "/reviews/business/2026-10-payments-q3/");
+    assert_eq!(
+        review.matches("<td>Checkout availability").count(),
+        1,
+        "one row per metric"
+    );
+
+    let index = read_page(&out, "/using-opsbook/");
+    for page in [
+        "getting-started",
+        "content-model",
+        "links",
+        "theming",
+        "publishing",
+    ] {
+        assert_eq!(
+            article(&index)
+                .matches(&format!("href=\"/using-opsbook/{page}/\""))
+                .count(),
+            1,
+            "{page} is listed once"
+        );
+    }
 }

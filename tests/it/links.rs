@@ -126,19 +126,43 @@ fn backlinks_are_grouped_by_kind_with_titles() {
         "content/meetings/incident-review.md",
         "+++\ntitle = \"Incident review\"\n+++\n\nThe model review is [[INC-2026-001]].\n",
     );
+    site.write(
+        "content/meetings/postmortem-readout.md",
+        "+++\ntitle = \"Postmortem readout\"\n+++\n\nRead [[INC-2026-001]] aloud.\n",
+    );
     site.build().assert_success();
     let html = site.page("/incidents/2026-03-db-failover/");
     let backlinks = html
         .split("id=\"referenced-by\"")
         .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
         .expect("a Referenced by section");
     assert!(
         backlinks.contains("<h3>Pages</h3>") && backlinks.contains(">A guide</a>"),
         "{backlinks}"
     );
     assert!(
-        backlinks.contains("<h3>Playbooks</h3>") && backlinks.contains(">Incident review</a>"),
+        backlinks.contains("<h3>Playbooks</h3>") && backlinks.contains(">Postmortem readout</a>"),
         "{backlinks}"
+    );
+    // Its own meeting, template and team are linked from its header: not repeated here.
+    for own in [
+        ">Incident review</a>",
+        "<h3>Templates</h3>",
+        "<h3>Teams</h3>",
+    ] {
+        assert!(!backlinks.contains(own), "{own} in {backlinks}");
+    }
+    let header = html
+        .split("class=\"doc-header")
+        .nth(1)
+        .and_then(|rest| rest.split("</header>").next())
+        .expect("a header");
+    assert!(
+        header.contains("href=\"/meetings/incident-review/\"")
+            && header.contains("href=\"/templates/incident-review/\"")
+            && header.contains("href=\"/teams/payments/\""),
+        "{header}"
     );
     // INC-2026-002 names this one in `related`: it is listed under Related, not repeated here.
     assert!(!backlinks.contains("Cache eviction storm"), "{backlinks}");

@@ -10,6 +10,7 @@ mod hostile;
 mod import;
 mod incremental;
 mod links;
+mod navigation;
 mod scaffold;
 mod search;
 mod security;
