@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::harness::{TestSite, copy_dir, files, read_page, urls_in};
+use crate::harness::{TestSite, copy_dir, files, later_page, read_page, urls_in};
 
 /// Most entries a sidebar shows of one folder (`render::nav::OPEN_LIMIT`).
 const OPEN_LIMIT: usize = 50;
@@ -38,15 +38,6 @@ fn pages(out: &Path) -> BTreeMap<String, String> {
             (url, html)
         })
         .collect()
-}
-
-/// A later page of a long list (`/postmortems/page/2/`): the list's first page and the number.
-pub fn later_page(url: &str) -> Option<(String, usize)> {
-    let rest = url.strip_suffix('/')?;
-    let (before, n) = rest.rsplit_once('/')?;
-    let n: usize = n.parse().ok()?;
-    let owner = before.strip_suffix("/page")?;
-    (n >= 2).then(|| (format!("{owner}/"), n))
 }
 
 /// The breadcrumbs a page at `url` has: Home, each folder down, the page.
