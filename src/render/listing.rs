@@ -202,7 +202,8 @@ pub(super) fn section(
     };
     let node = tree.folder(f);
     let (docs, dated) = &ctx.cat.folder_lists[f.index()];
-    let pager = ctx.pager(&node.url, n, docs.len(), "Pages of this folder");
+    let label = format!("Pages of {}", node.title);
+    let pager = ctx.pager(&node.url, n, docs.len(), &label);
     if pager.page > 1 {
         return section_later(ctx, renderer, site_view, f, pager);
     }
