@@ -33,6 +33,9 @@ pub struct Config {
     /// Folders under `content/` that are never published: no page, search entry, feed item,
     /// listing, count or chart comes from them. `check` still validates them.
     pub private: Vec<String>,
+    /// Entries a long list shows on one page (a folder's listing, a meeting's archive, the
+    /// incident catalogue, the tracker, ...); the rest are on numbered pages after it.
+    pub page_size: usize,
     /// Folder (relative to `content/`) -> template id, for folders whose templates do not say
     /// `folder = ...` themselves, or to override them.
     pub claims: BTreeMap<String, String>,
@@ -146,6 +149,7 @@ impl Default for Config {
             markdown: MarkdownConfig::default(),
             pages: PagesConfig::default(),
             private: Vec::new(),
+            page_size: 100,
             claims: BTreeMap::new(),
             today: String::new(),
         }
@@ -202,6 +206,10 @@ pub(crate) const SETTINGS: &[(&str, &str)] = &[
     (
         "private",
         "Folders under `content/` that are never published, e.g. `[\"hr\"]`: nothing from them reaches pages, search, feeds, the sitemap, listings, counts or charts. `check` still validates them.",
+    ),
+    (
+        "page_size",
+        "Entries a long list shows on one page: a folder's listing, a meeting's archive, a template's \"Made from this template\", a team's documents and open action items, the incident catalogue and the action-item tracker. The rest follow on numbered pages at the list's address plus `page/2/`, `page/3/`, ..., newest first where the list is dated. At least 1.",
     ),
     (
         "links.broken",
@@ -327,6 +335,15 @@ impl Config {
                 ),
             )
             .at(text, offset));
+        }
+        if config.page_size == 0 {
+            let offset = text.find("page_size").unwrap_or(0);
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                "`page_size = 0` would show no entries; expected 1 or more".to_string(),
+            )
+            .at(text, offset)
+            .with_suggestion("the default is 100"));
         }
         let edit = config.edit_url.trim();
         let web = ["https://", "http://", "/"]
@@ -473,6 +490,15 @@ mod tests {
         assert_eq!(Config::default().edit_link("a.md"), None);
         let err = Config::parse("title = \"x\"\nedit_url = \"github.com/acme\"\n").unwrap_err();
         assert_eq!((err.line, err.column), (2, 1));
+    }
+
+    #[test]
+    fn a_page_size_of_zero_is_located() {
+        assert_eq!(Config::default().page_size, 100);
+        assert_eq!(Config::parse("page_size = 25").unwrap().page_size, 25);
+        let err = Config::parse("title = \"x\"\npage_size = 0\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1));
+        assert!(err.message.contains("page_size"), "{}", err.message);
     }
 
     #[test]

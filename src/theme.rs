@@ -41,6 +41,7 @@ pub(crate) const DEFAULT_THEME: &[(&str, &str, &[u8])] = embed![
     "templates" / "template.html",
     "templates" / "review.html",
     "templates" / "team.html",
+    "templates" / "listing.html",
     "templates" / "section.html",
     "templates" / "action-items.html",
     "templates" / "incidents.html",

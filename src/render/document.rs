@@ -5,13 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::charts::metric_view;
+use super::format::minutes_in_words;
 use super::listing;
 use super::templates::Renderer;
 use super::tree::Entry;
 use super::views::{
-    BodyPart, Ctx, DocTable, FieldRow, Group, ItemView, LinkView, PageContext, PageView, Plain,
-    PlaybookView, SchemaFieldView, SectionView, SiteView, TeamGroup, TeamView, TemplateView,
-    TocItem, minutes_in_words,
+    BodyPart, Ctx, FieldRow, Group, ItemView, LinkView, PageContext, PageView, Plain, PlaybookView,
+    SchemaFieldView, SectionView, SiteView, TeamView, TemplateView, TocItem,
 };
 use crate::archive;
 use crate::document::Kind;
@@ -32,7 +32,7 @@ pub(super) fn render(
 ) -> Result<String, Error> {
     let record = &ctx.site[i];
     if record.kind == Kind::Section {
-        return listing::section(ctx, renderer, site_view, &record.doc.folder, Some(i));
+        return listing::section(ctx, renderer, site_view, &record.doc.folder, Some(i), 1);
     }
     let mut page = page_view(ctx, i);
     // Lists a page already shows in full, and what its header links (a review's template and
@@ -291,22 +291,25 @@ fn playbook_view(ctx: &Ctx<'_>, i: DocId, listed: &mut BTreeSet<DocId>) -> Playb
         .filter(|(_, t)| t.meeting == Some(i))
         .map(|(t, _)| t)
         .collect();
-    let mut archive_list: Vec<DocId> = templates
-        .iter()
-        .flat_map(|&t| ctx.cat.reviews_by_template[t].iter().copied())
-        .collect();
-    archive::sort_newest_first(site, &mut archive_list);
-    listed.extend(&archive_list);
+    let archive_list = ctx.cat.archives.get(&i).map_or(&[][..], Vec::as_slice);
+    listed.extend(archive_list);
     listed.extend(templates.iter().map(|&t| site.templates[t].doc));
     let reviews: BTreeSet<DocId> = archive_list.iter().copied().collect();
+    let url = &site[i].doc.url;
     PlaybookView {
         templates: templates
             .iter()
             .map(|&t| ctx.summary(site.templates[t].doc))
             .collect(),
-        archive: ctx.doc_table(&archive_list),
+        archive: ctx.doc_table(first_page(ctx, archive_list)),
+        pager: ctx.pager(url, 1, archive_list.len(), "Pages of the archive"),
         trends: ctx.metric_name_charts(&reviews),
     }
+}
+
+/// The entries of a list's first page.
+fn first_page<'l, T>(ctx: &Ctx<'_>, list: &'l [T]) -> &'l [T] {
+    &list[..list.len().min(ctx.page_size())]
 }
 
 fn template_view(ctx: &Ctx<'_>, i: DocId, listed: &mut BTreeSet<DocId>) -> Option<TemplateView> {
@@ -337,7 +340,13 @@ fn template_view(ctx: &Ctx<'_>, i: DocId, listed: &mut BTreeSet<DocId>) -> Optio
                 required: s.required,
             })
             .collect(),
-        reviews: ctx.doc_table(reviews),
+        reviews: ctx.doc_table(first_page(ctx, reviews)),
+        pager: ctx.pager(
+            &ctx.site[i].doc.url,
+            1,
+            reviews.len(),
+            "Pages of the reviews made from this template",
+        ),
         template_id: tpl.id.clone(),
         folder: tpl.folder.clone(),
         template_meeting: tpl.meeting.map(|m| ctx.doc_link(m)),
@@ -352,24 +361,8 @@ fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamV
     let team_url = ctx.url(&record.doc.url);
     let naming: &[DocId] = ctx.cat.docs_by_team.get(team_id).map_or(&[], Vec::as_slice);
     listed.extend(naming);
-    let mut groups: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
-    let mut incident_group: Option<(String, Vec<DocId>)> = None;
-    for &d in naming {
-        let label = links::group_label(site, d);
-        if ctx.cat.incident_set.contains(&d) {
-            incident_group
-                .get_or_insert_with(|| (label, Vec::new()))
-                .1
-                .push(d);
-        } else {
-            groups.entry(label).or_default().push(d);
-        }
-    }
-    let group = |label: String, items: &[DocId]| TeamGroup {
-        id: format!("list-{}", crate::document::url_segment(&label)),
-        table: DocTable::without_team(ctx.summaries(items), &team_url),
-        label,
-    };
+    // The newest documents naming the team; the rest are on the list's later pages.
+    let (incident_group, groups) = ctx.team_groups(first_page(ctx, naming), &team_url);
     // The catalog's list is in the tracker's order already: open first, most overdue first.
     let team_items = ctx
         .cat
@@ -377,15 +370,15 @@ fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamV
         .get(team_id)
         .map_or(&[][..], Vec::as_slice);
     let has_items = !team_items.is_empty();
-    let open_rows: Vec<archive::ActionRow<'_>> = ctx
-        .item_rows(team_items.iter().copied())
-        .into_iter()
-        .filter(|row| row.item.status == ItemStatus::Open)
-        .collect();
-    let open_items: Vec<ItemView> = open_rows
+    let open_items: Vec<ItemView> = team_items
         .iter()
-        .map(|row| ctx.item_view(row, true))
+        .filter_map(|&n| ctx.cat.items.get(n))
+        .map(|it| it.row(site))
+        .take_while(|row| row.item.status == ItemStatus::Open)
+        .take(ctx.page_size())
+        .map(|row| ctx.item_view(&row, true))
         .collect();
+    let open_count = ctx.cat.open_by_team.get(team_id).copied().unwrap_or(0);
     let incidents: Vec<DocId> = naming
         .iter()
         .copied()
@@ -409,14 +402,18 @@ fn team_view<'a>(ctx: &Ctx<'a>, i: DocId, listed: &mut BTreeSet<DocId>) -> TeamV
         oncall: record.doc.front.str("oncall"),
         channel: record.doc.front.str("channel"),
         services,
-        incidents: incident_group.map(|(label, items)| group(label, &items)),
-        groups: groups
-            .into_iter()
-            .map(|(label, items)| group(label, &items))
-            .collect(),
+        incidents: incident_group,
+        groups,
+        pager: ctx.pager(
+            &record.doc.url,
+            1,
+            naming.len(),
+            "Pages of everything naming the team",
+        ),
         open_items,
+        open_count,
         items_url: team
-            .filter(|_| !open_rows.is_empty() || has_items)
+            .filter(|_| has_items)
             .map(|t| ctx.url(&super::tracker::ItemFilter::Team(t.id.clone()).url())),
         incident_count: incidents.len(),
         charts,
@@ -505,7 +502,11 @@ fn around(toc: &mut Vec<TocItem>, before: Vec<TocItem>, after: Vec<TocItem>) {
     toc.extend(after);
 }
 
-/// "Referenced by": documents linking to `i`, grouped by kind, minus those the page lists already.
+/// Documents "Referenced by" shows of each kind, the newest; the group says how many more.
+const BACKLINKS_SHOWN: usize = 50;
+
+/// "Referenced by": documents linking to `i`, grouped by kind, minus those the page lists
+/// already; the newest `BACKLINKS_SHOWN` of each kind, and how many more.
 fn backlink_groups(ctx: &Ctx<'_>, i: DocId, listed: &BTreeSet<DocId>) -> Vec<Group> {
     let mut groups: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
     for &b in ctx.graph.backlinks[i].iter() {
@@ -520,9 +521,11 @@ fn backlink_groups(ctx: &Ctx<'_>, i: DocId, listed: &BTreeSet<DocId>) -> Vec<Gro
         .into_iter()
         .map(|(label, mut items)| {
             archive::sort_newest_first(ctx.site, &mut items);
+            let shown = items.len().min(BACKLINKS_SHOWN);
             Group {
                 label,
-                items: ctx.summaries(&items),
+                items: ctx.summaries(&items[..shown]),
+                more: items.len() - shown,
             }
         })
         .collect()

@@ -1,7 +1,8 @@
 //! A plain page's own front matter, shown as facts: every key opsbook does not use itself
 //! (`[pages] hidden` aside), its value as escaped HTML.
 
-use super::views::{Ctx, FieldRow, format_number};
+use super::format::format_number;
+use super::views::{Ctx, FieldRow};
 use crate::html::escape;
 use crate::schema::field_label;
 use crate::site::DocId;

@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use super::paging::{Pager, page_url, range};
 use super::templates::Renderer;
 use super::tree::{Entry, FolderId};
 use super::views::{
     Ctx, DocTable, FacetView, HomeView, IncidentsView, PageContext, PageView, Plain, SearchView,
-    SectionListView, SiteView, Stat, Subsection, YearRow,
+    SectionListView, SiteView, Stat, Subsection, YearGroup, YearRow,
 };
 use crate::archive;
 use crate::document::Kind;
@@ -182,14 +183,15 @@ pub(super) fn home(
     renderer.render("index.html", &context(site_view, page, view))
 }
 
-/// A folder's page: its `_index.md` (document `index`), if it has one, then its subfolders and
-/// documents.
+/// Page `n` of a folder's listing. The first page is its `_index.md` (document `index`), if it
+/// has one, then its subfolders and the first documents; later pages are documents only.
 pub(super) fn section(
     ctx: &Ctx<'_>,
     renderer: &Renderer,
     site_view: &SiteView,
     folder: &str,
     index: Option<DocId>,
+    n: usize,
 ) -> Result<String, Error> {
     let site = ctx.site;
     let tree = &ctx.cat.tree;
@@ -199,6 +201,12 @@ pub(super) fn section(
         )));
     };
     let node = tree.folder(f);
+    let (docs, dated) = &ctx.cat.folder_lists[f.index()];
+    let label = format!("Pages of {}", node.title);
+    let pager = ctx.pager(&node.url, n, docs.len(), &label);
+    if pager.page > 1 {
+        return section_later(ctx, renderer, site_view, f, pager);
+    }
     let url = ctx.url(&node.url);
     let mut page = match index {
         Some(i) => {
@@ -215,22 +223,12 @@ pub(super) fn section(
     page.kind = Kind::Section;
     page.nav = Some(ctx.page_nav(Entry::Folder(f)));
     // The folder's documents in reading order; a dated folder reads newest first.
-    let mut children: Vec<DocId> = node
-        .entries
-        .iter()
-        .filter_map(|e| match *e {
-            Entry::Doc(i) => Some(i),
-            Entry::Folder(_) => None,
-        })
-        .collect();
-    let dated = children.iter().any(|&i| site[i].doc.date.is_some());
-    if dated {
-        archive::sort_newest_first(site, &mut children);
-    }
-    let children = ctx.doc_table_with_facets(&children);
+    let children =
+        ctx.doc_table_with_facets(&docs[super::paging::range(1, docs.len(), ctx.page_size())]);
     // Pages with facets of their own read best as a table too.
-    let dated = dated || !children.extra.is_empty();
+    let dated = *dated || !children.extra.is_empty();
     let view = SectionListView {
+        pager,
         children,
         subsections: node
             .entries
@@ -254,61 +252,146 @@ pub(super) fn section(
     renderer.render("section.html", &context(site_view, page, view))
 }
 
-/// `/incidents/`: every incident by year and severity, with the last twelve months charted.
+/// Page 2 or later of a folder's listing: its documents, under the folder's breadcrumbs.
+fn section_later(
+    ctx: &Ctx<'_>,
+    renderer: &Renderer,
+    site_view: &SiteView,
+    f: FolderId,
+    pager: Pager,
+) -> Result<String, Error> {
+    let node = ctx.cat.tree.folder(f);
+    let (docs, dated) = &ctx.cat.folder_lists[f.index()];
+    let url = ctx.url(&page_url(&node.url, pager.page));
+    let mut page = PageView::titled(
+        &format!("{}, page {} of {}", node.title, pager.page, pager.pages),
+        url.clone(),
+    );
+    page.kind = Kind::Section;
+    page.nav = Some(ctx.later_page_nav(Entry::Folder(f), url, pager.page));
+    let children = ctx.doc_table_with_facets(&docs[range(pager.page, docs.len(), ctx.page_size())]);
+    let view = SectionListView {
+        dated: *dated || !children.extra.is_empty(),
+        children,
+        subsections: Vec::new(),
+        pager,
+    };
+    renderer.render("section.html", &context(site_view, page, view))
+}
+
+/// Page `n` of `/incidents/`: every incident, newest first, by year. The first page also
+/// counts them by year and severity (each year linked to where its list starts) and charts the
+/// last twelve months.
 pub(super) fn incidents(
     ctx: &Ctx<'_>,
     renderer: &Renderer,
     site_view: &SiteView,
+    n: usize,
 ) -> Result<String, Error> {
     let site = ctx.site;
     let all = &ctx.cat.incidents;
-    let levels = archive::severity_levels(site);
-    let in_year = |year: Option<i32>| -> DocTable {
-        DocTable::new(
-            all.iter()
-                .filter(|&&i| site[i].doc.date.map(|d| d.year()) == year)
-                .map(|&i| ctx.summary(i))
-                .collect(),
-        )
-    };
-    let years: Vec<YearRow> = archive::incidents_by_year(site, all, &levels)
-        .into_iter()
-        .map(|(year, counts, total)| YearRow {
-            year,
-            counts,
-            total,
-            incidents: in_year(Some(year)),
-        })
-        .collect();
+    let size = ctx.page_size();
+    let pager = ctx.pager(
+        "/incidents/",
+        n,
+        all.len(),
+        "Pages of the incident catalogue",
+    );
+    let first = pager.page == 1;
+    let shown = range(pager.page, all.len(), size);
+    // This page's incidents by year: the catalogue is newest first, so each year is a run.
+    let mut groups: Vec<YearGroup> = Vec::new();
+    for at in shown.clone() {
+        let i = all[at];
+        let year = site[i].doc.date.map(|d| d.year());
+        let (id, label) = match year {
+            Some(y) => (format!("year-{y}"), y.to_string()),
+            None => ("undated".to_string(), "Undated".to_string()),
+        };
+        if groups.last().is_none_or(|g| g.id != id) {
+            let run = ctx.cat.incident_years.iter().find(|r| Some(r.0) == year);
+            let (start, total) = run.map_or_else(
+                || {
+                    let dated: usize = ctx.cat.incident_years.iter().map(|r| r.2).sum();
+                    (dated, all.len() - dated)
+                },
+                |r| (r.1, r.2),
+            );
+            groups.push(YearGroup {
+                id,
+                label,
+                total,
+                continued: start < shown.start,
+                incidents: DocTable::default(),
+            });
+        }
+        if let Some(g) = groups.last_mut() {
+            g.incidents.docs.push(ctx.summary(i));
+        }
+    }
+    for g in &mut groups {
+        g.incidents = DocTable::new(std::mem::take(&mut g.incidents.docs));
+    }
     let index = site
         .records
         .iter()
         .position(|r| r.doc.is_index() && r.doc.folder == "incidents")
         .map(DocId::new);
-    let mut page = PageView::titled(
-        index.map_or("Incidents", |i| site[i].doc.title.as_str()),
-        ctx.url("/incidents/"),
-    );
-    page.kind = Kind::Section;
-    if let Some(i) = index {
-        page.content = ctx.body_html(i);
-        page.summary = site[i].doc.summary.clone();
-    }
-    let mut totals = vec![0; levels.len()];
-    for row in &years {
-        for (t, c) in totals.iter_mut().zip(&row.counts) {
-            *t += c;
-        }
-    }
-    let view = IncidentsView {
-        levels,
-        years,
-        totals,
-        total: all.len(),
-        undated: in_year(None),
-        incident_chart: ctx.incident_chart("all-incidents", all),
-        response_table: ctx.response_table(all),
+    let title = index.map_or("Incidents", |i| site[i].doc.title.as_str());
+    let url = ctx.url(&page_url("/incidents/", pager.page));
+    let mut page = if first {
+        PageView::titled(title, url)
+    } else {
+        PageView::titled(
+            &format!("{title}, page {} of {}", pager.page, pager.pages),
+            url,
+        )
     };
+    page.kind = Kind::Section;
+    let mut view = IncidentsView {
+        levels: Vec::new(),
+        years: Vec::new(),
+        totals: Vec::new(),
+        total: all.len(),
+        groups,
+        pager,
+        incident_chart: None,
+        response_table: None,
+    };
+    if first {
+        if let Some(i) = index {
+            page.content = ctx.body_html(i);
+            page.summary = site[i].doc.summary.clone();
+        }
+        let levels = archive::severity_levels(site);
+        view.years = archive::incidents_by_year(site, all, &levels)
+            .into_iter()
+            .map(|(year, counts, total)| {
+                let start = ctx
+                    .cat
+                    .incident_years
+                    .iter()
+                    .find(|r| r.0 == year)
+                    .map_or(0, |r| r.1);
+                let on = start / size + 1;
+                YearRow {
+                    year,
+                    counts,
+                    total,
+                    url: format!("{}#year-{year}", ctx.url(&page_url("/incidents/", on))),
+                }
+            })
+            .collect();
+        view.totals = vec![0; levels.len()];
+        for row in &view.years {
+            for (t, c) in view.totals.iter_mut().zip(&row.counts) {
+                *t += c;
+            }
+        }
+        view.levels = levels;
+        view.incident_chart = ctx.incident_chart("all-incidents", all);
+        view.response_table = ctx.response_table(all);
+    }
     renderer.render("incidents.html", &context(site_view, page, view))
 }
 

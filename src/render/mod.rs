@@ -7,17 +7,20 @@
 //!   sidebar and previous/next from it.
 //! - `views`: the view structs templates see, and `Ctx`, which builds them from the model.
 //! - `document`, `listing`: page builders, for one document and for lists of documents;
-//!   `tracker`: the action-item tracker's pages, one per filter.
+//!   `tracker`: the action-item tracker's pages, one per filter; `paging`: long lists a page at
+//!   a time (which lists, their pages' URLs, the pager, later pages of a document's list).
 //! - `charts`: the archive's figures as charts with their data tables; `facts`: a plain page's
-//!   own front matter as a list of facts.
+//!   own front matter as a list of facts; `format`: how numbers and spans of time read.
 //! - `templates`: the compiled tera templates.
 
 mod catalog;
 mod charts;
 mod document;
 mod facts;
+mod format;
 mod listing;
 mod nav;
+mod paging;
 mod plan;
 mod templates;
 mod tracker;

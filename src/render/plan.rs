@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::catalog::{Catalog, folder_url};
+use super::paging::{self, List};
 use super::templates::Renderer;
 use super::tracker::{self, ItemFilter};
 use super::tree::{Entry, FolderId};
@@ -30,6 +31,8 @@ enum Job {
     Section(String),
     Incidents,
     ActionItems(ItemFilter),
+    /// Page n ≥ 2 of a long list (page 1 is its owner's page).
+    ListPage(List, usize),
     /// The home page of a site without `content/_index.md`.
     Home,
     Search,
@@ -120,11 +123,6 @@ impl Plan {
         if !site.records.iter().any(|r| r.kind == Kind::Home) {
             jobs.insert("index.html".into(), Job::Home);
         }
-        for filter in tracker::filters(site, &catalog) {
-            // Two owners whose handles spell the same URL share the first one's page.
-            jobs.entry(output_path(&filter.url()))
-                .or_insert(Job::ActionItems(filter));
-        }
         jobs.insert("search/index.html".into(), Job::Search);
         jobs.insert("404.html".into(), Job::NotFound);
         jobs.insert("atom.xml".into(), Job::Feed);
@@ -145,16 +143,7 @@ impl Plan {
                 jobs.insert(asset.rel_path.clone(), Job::Asset(n));
             }
         }
-        let pages = jobs.keys().filter(|p| is_page(p)).count();
-        if pages <= SITEMAP_URLS {
-            jobs.insert("sitemap.xml".into(), Job::Sitemap(None));
-        } else {
-            let parts = pages.div_ceil(SITEMAP_URLS);
-            jobs.insert("sitemap.xml".into(), Job::SitemapIndex(parts));
-            for k in 0..parts {
-                jobs.insert(sitemap_part(k), Job::Sitemap(Some(k)));
-            }
-        }
+        add_derived(&mut jobs, derived_jobs(site, &catalog));
         Plan::with_jobs(inputs, catalog, renderer, Arc::new(jobs))
     }
 
@@ -183,12 +172,28 @@ impl Plan {
                 jobs: Arc::clone(&prev.jobs),
             };
         }
-        Plan::with_jobs(
-            inputs,
-            Catalog::new(inputs.site),
-            renderer,
-            Arc::clone(&prev.jobs),
-        )
+        // The edits may have changed which tracker filters there are and how many pages a
+        // list takes (a review naming another team, an item with a new owner): those jobs again.
+        let catalog = Catalog::new(inputs.site);
+        let derived = derived_jobs(inputs.site, &catalog);
+        let before = prev.jobs.iter().filter(|(_, job)| job.is_derived());
+        let same = before.clone().count() == derived.len()
+            && before
+                .zip(&derived)
+                .all(|((pa, ja), (pb, jb))| pa == pb && ja.same_as(jb));
+        let jobs = if same {
+            Arc::clone(&prev.jobs)
+        } else {
+            let mut jobs: BTreeMap<String, Job> = prev
+                .jobs
+                .iter()
+                .filter(|(_, job)| !job.is_derived() && !job.is_sitemap())
+                .map(|(p, j)| (p.clone(), j.clone()))
+                .collect();
+            add_derived(&mut jobs, derived);
+            Arc::new(jobs)
+        };
+        Plan::with_jobs(inputs, catalog, renderer, jobs)
     }
 
     fn with_jobs(
@@ -235,6 +240,15 @@ impl Plan {
         self.jobs.keys().map(String::as_str)
     }
 
+    /// The pages the sitemap lists: every page but the later pages of long lists, which are
+    /// reached from their first page.
+    fn sitemap_paths(&self) -> impl Iterator<Item = &str> {
+        self.jobs
+            .iter()
+            .filter(|(path, job)| in_sitemap(path, job))
+            .map(|(path, _)| path.as_str())
+    }
+
     pub fn len(&self) -> usize {
         self.jobs.len()
     }
@@ -278,16 +292,27 @@ impl Plan {
         let (renderer, view) = (self.renderer.as_ref(), &self.site_view);
         let text = match job {
             Job::Document(i) => document::render(&ctx, renderer, view, *i),
-            Job::Section(folder) => listing::section(&ctx, renderer, view, folder, None),
-            Job::Incidents => listing::incidents(&ctx, renderer, view),
-            Job::ActionItems(filter) => tracker::render(&ctx, renderer, view, filter),
+            Job::Section(folder) => listing::section(&ctx, renderer, view, folder, None, 1),
+            Job::Incidents => listing::incidents(&ctx, renderer, view, 1),
+            Job::ActionItems(filter) => tracker::render(&ctx, renderer, view, filter, 1),
+            Job::ListPage(list, n) => match list {
+                List::Folder(f) => {
+                    let folder = &self.catalog.tree.folder(*f).path;
+                    listing::section(&ctx, renderer, view, folder, None, *n)
+                }
+                List::Incidents => listing::incidents(&ctx, renderer, view, *n),
+                List::Items(filter) => tracker::render(&ctx, renderer, view, filter, *n),
+                List::Archive(_) | List::MadeFrom(_) | List::Team(_) => {
+                    paging::render_later(&ctx, renderer, view, list, *n)
+                }
+            },
             Job::Home => {
                 let page = super::views::PageView::titled(&site.config.title, ctx.url("/"));
                 listing::home(&ctx, renderer, view, page)
             }
             Job::Search => listing::search(&ctx, renderer, view),
             Job::NotFound => listing::not_found(&ctx, renderer, view),
-            Job::Sitemap(part) => Ok(sitemap(&ctx, self.paths(), *part)),
+            Job::Sitemap(part) => Ok(sitemap(&ctx, self.sitemap_paths(), *part)),
             Job::SitemapIndex(parts) => Ok(sitemap_index(&ctx, *parts)),
             Job::Feed => {
                 let all: Vec<DocId> = site.ids().collect();
@@ -338,6 +363,63 @@ pub fn render_site(inputs: Inputs<'_>) -> Result<OutputTree, Error> {
         Ok(())
     })?;
     Ok(tree.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+impl Job {
+    /// A job the catalog decides, which an edit to a document's fields may add or remove: a
+    /// tracker filter's page, a later page of a list.
+    fn is_derived(&self) -> bool {
+        matches!(self, Job::ActionItems(_) | Job::ListPage(..))
+    }
+
+    fn is_sitemap(&self) -> bool {
+        matches!(self, Job::Sitemap(_) | Job::SitemapIndex(_))
+    }
+
+    fn same_as(&self, other: &Job) -> bool {
+        match (self, other) {
+            (Job::ActionItems(a), Job::ActionItems(b)) => a == b,
+            (Job::ListPage(a, n), Job::ListPage(b, m)) => a == b && n == m,
+            _ => false,
+        }
+    }
+}
+
+/// The jobs the catalog decides, in path order: the tracker's filter pages and the later
+/// pages of every long list. A document or generated page already at a path keeps it.
+fn derived_jobs(site: &Site, catalog: &Catalog) -> Vec<(String, Job)> {
+    let filters = tracker::filters(site, catalog);
+    let mut out: BTreeMap<String, Job> = BTreeMap::new();
+    for (list, pages) in paging::lists(site, catalog, &filters) {
+        let url = list.url(site, catalog);
+        for n in 2..=pages {
+            out.entry(output_path(&paging::page_url(&url, n)))
+                .or_insert_with(|| Job::ListPage(list.clone(), n));
+        }
+    }
+    for filter in filters {
+        // Two owners whose handles spell the same URL share the first one's page.
+        out.entry(output_path(&filter.url()))
+            .or_insert(Job::ActionItems(filter));
+    }
+    out.into_iter().collect()
+}
+
+/// Adds the derived jobs where no other job is, then the sitemap's, which count the pages.
+fn add_derived(jobs: &mut BTreeMap<String, Job>, derived: Vec<(String, Job)>) {
+    for (path, job) in derived {
+        jobs.entry(path).or_insert(job);
+    }
+    let pages = jobs.iter().filter(|(p, j)| in_sitemap(p, j)).count();
+    if pages <= SITEMAP_URLS {
+        jobs.insert("sitemap.xml".into(), Job::Sitemap(None));
+    } else {
+        let parts = pages.div_ceil(SITEMAP_URLS);
+        jobs.insert("sitemap.xml".into(), Job::SitemapIndex(parts));
+        for k in 0..parts {
+            jobs.insert(sitemap_part(k), Job::Sitemap(Some(k)));
+        }
+    }
 }
 
 /// Output file for a URL: `/a/b/` -> `a/b/index.html`.
@@ -394,9 +476,14 @@ fn nav(ctx: &Ctx<'_>) -> Vec<LinkView> {
 /// line is well under 1 KB).
 const SITEMAP_URLS: usize = 50_000;
 
-/// Whether an output path is a page a sitemap lists.
+/// Whether an output path is a page (`.../index.html`).
 fn is_page(path: &str) -> bool {
     path == "index.html" || path.ends_with("/index.html")
+}
+
+/// Whether the sitemap lists the output file of `job` at `path`.
+fn in_sitemap(path: &str, job: &Job) -> bool {
+    is_page(path) && !matches!(job, Job::ListPage(..))
 }
 
 /// Output path of sitemap part `k` (from 0): `sitemap-1.xml`, ...
@@ -404,8 +491,8 @@ fn sitemap_part(k: usize) -> String {
     format!("sitemap-{}.xml", k + 1)
 }
 
-/// A sitemap of every page (`.../index.html`) in URL order, from the plan's paths; with `part`,
-/// only that part's share of them.
+/// A sitemap of the pages `paths` (`.../index.html`) in URL order; with `part`, only that
+/// part's share of them.
 fn sitemap<'p>(ctx: &Ctx<'_>, paths: impl Iterator<Item = &'p str>, part: Option<usize>) -> String {
     let site = ctx.site;
     let mut urls: Vec<String> = paths

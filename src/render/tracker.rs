@@ -106,26 +106,66 @@ pub(super) fn filters(site: &Site, cat: &Catalog) -> Vec<ItemFilter> {
     out
 }
 
-/// A tracker page: the items `filter` picks, grouped by state, under the filter bar.
+/// The items a filter picks, as positions in the catalog's list, in the tracker's order.
+pub(super) enum Picked<'c> {
+    /// The first `n` positions: every item.
+    All(usize),
+    Some(&'c [usize]),
+}
+
+impl Picked<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Picked::All(n) => *n,
+            Picked::Some(list) => list.len(),
+        }
+    }
+
+    /// The positions at `range` of the picked ones.
+    fn slice(&self, range: std::ops::Range<usize>) -> Vec<usize> {
+        match self {
+            Picked::All(_) => range.collect(),
+            Picked::Some(list) => list[range].to_vec(),
+        }
+    }
+}
+
+/// The items `filter` picks, from the catalog's lists (no walk over every item).
+pub(super) fn positions<'c>(cat: &'c Catalog, filter: &ItemFilter) -> Picked<'c> {
+    let list = |l: Option<&'c Vec<usize>>| Picked::Some(l.map_or(&[], Vec::as_slice));
+    match filter {
+        ItemFilter::All => Picked::All(cat.items.len()),
+        ItemFilter::Status(s) => {
+            let at = STATES.iter().position(|x| x.0 == *s).unwrap_or(0);
+            list(cat.items_by_state.get(at))
+        }
+        ItemFilter::Team(t) => list(cat.items_by_team.get(t)),
+        ItemFilter::Owner(o) => list(cat.items_by_owner.get(o)),
+    }
+}
+
+/// Page `page` of a tracker page: the items `filter` picks, grouped by state, under the filter
+/// bar; the first page also counts them.
 pub(super) fn render(
     ctx: &Ctx<'_>,
     renderer: &Renderer,
     site_view: &SiteView,
     filter: &ItemFilter,
+    page: usize,
 ) -> Result<String, Error> {
     let site = ctx.site;
-    let cat = ctx.cat;
-    let all = 0..cat.items.len();
-    let picked: Vec<usize> = match filter {
-        ItemFilter::Team(t) => cat.items_by_team.get(t).cloned().unwrap_or_default(),
-        ItemFilter::Owner(o) => cat.items_by_owner.get(o).cloned().unwrap_or_default(),
-        ItemFilter::All | ItemFilter::Status(_) => all.clone().collect(),
+    let picked = positions(ctx.cat, filter);
+    let pager = ctx.pager(&filter.url(), page, picked.len(), "Pages of action items");
+    let range = super::paging::range(pager.page, picked.len(), ctx.page_size());
+    let shown: Vec<ActionRow<'_>> = ctx.item_rows(picked.slice(range));
+    // The counts read every item the filter picks: on the first page only.
+    let stats = pager.page == 1;
+    let counted: Vec<ActionRow<'_>> = if stats && pager.pages > 1 {
+        ctx.item_rows(picked.slice(0..picked.len()))
+    } else {
+        Vec::new()
     };
-    let shown: Vec<ActionRow<'_>> = ctx
-        .item_rows(picked)
-        .into_iter()
-        .filter(|r| filter.matches(r))
-        .collect();
+    let all = if counted.is_empty() { &shown } else { &counted };
     let open = |r: &&ActionRow<'_>| r.item.status == ItemStatus::Open;
     let team_name = |id: &str| {
         site.teams
@@ -180,18 +220,26 @@ pub(super) fn render(
     let view = ActionItemsView {
         filters,
         groups,
-        open_count: shown.iter().filter(open).count(),
-        overdue_count: shown.iter().filter(|r| r.overdue).count(),
-        unowned_count: shown
+        stats,
+        open_count: all.iter().filter(open).count(),
+        overdue_count: all.iter().filter(|r| r.overdue).count(),
+        unowned_count: all
             .iter()
             .filter(open)
             .filter(|r| r.item.owner.is_none() || r.item.due.is_none())
             .count(),
-        total: shown.len(),
+        total: picked.len(),
         filtered: *filter != ItemFilter::All,
         all_url: ctx.url("/action-items/"),
+        pager,
     };
-    let mut page = PageView::titled(&title, ctx.url(&filter.url()));
+    let url = ctx.url(&super::paging::page_url(&filter.url(), view.pager.page));
+    let title = if view.pager.page > 1 {
+        format!("{title}, page {} of {}", view.pager.page, view.pager.pages)
+    } else {
+        title
+    };
+    let mut page = PageView::titled(&title, url);
     page.kind = Kind::Section;
     page.summary = Some(summary);
     renderer.render(

@@ -280,6 +280,11 @@ impl Tree {
 }
 
 impl FolderId {
+    /// The folder at position `n` of `Tree::folders`.
+    pub fn at(n: usize) -> FolderId {
+        FolderId(n as u32)
+    }
+
     pub fn index(self) -> usize {
         self.0 as usize
     }

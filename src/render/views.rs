@@ -5,6 +5,8 @@
 use serde::Serialize;
 
 use super::catalog::Catalog;
+use super::format::{count_of, format_number, group_thousands};
+use super::paging::Pager;
 use crate::archive;
 use crate::document::Kind;
 use crate::html::escape;
@@ -92,10 +94,12 @@ impl DocTable {
     }
 }
 
+/// A group of "Referenced by": the newest of its documents, and how many more there are.
 #[derive(Serialize)]
 pub(super) struct Group {
     pub label: String,
     pub items: Vec<DocSummary>,
+    pub more: usize,
 }
 
 #[derive(Serialize)]
@@ -298,7 +302,10 @@ pub(super) struct Plain {}
 #[derive(Serialize)]
 pub(super) struct PlaybookView {
     pub templates: Vec<DocSummary>,
+    /// The newest reviews held in the meeting: the archive's first page.
     pub archive: DocTable,
+    /// The archive's pages; `pager.total` is every review held.
+    pub pager: Pager,
     pub trends: Vec<ChartView>,
 }
 
@@ -322,7 +329,10 @@ pub(super) struct SectionView {
 pub(super) struct TemplateView {
     pub schema_fields: Vec<SchemaFieldView>,
     pub sections: Vec<SectionView>,
+    /// The newest reviews made from it: the list's first page.
     pub reviews: DocTable,
+    /// The list's pages; `pager.total` is every review made from it.
+    pub pager: Pager,
     pub template_id: String,
     pub folder: Option<String>,
     pub template_meeting: Option<LinkView>,
@@ -336,11 +346,16 @@ pub(super) struct TeamView<'a> {
     pub oncall: Option<&'a str>,
     pub channel: Option<&'a str>,
     pub services: Vec<String>,
-    /// The incidents naming the team, newest first.
+    /// The incidents among the newest documents naming the team (the first page of them).
     pub incidents: Option<TeamGroup>,
-    /// Everything else naming the team, by kind.
+    /// The other kinds among them, by kind.
     pub groups: Vec<TeamGroup>,
+    /// The pages of everything naming the team; `pager.total` counts it all.
+    pub pager: Pager,
+    /// The first `page_size` open action items, most overdue first.
     pub open_items: Vec<ItemView>,
+    /// Every open action item of the team.
+    pub open_count: usize,
     /// The tracker filtered to the team, when it has action items.
     pub items_url: Option<String>,
     pub incident_count: usize,
@@ -401,10 +416,27 @@ pub(super) struct Subsection {
 /// `section.html` for a folder: its subfolders and documents.
 #[derive(Serialize)]
 pub(super) struct SectionListView {
+    /// The documents of this page of the listing.
     pub children: DocTable,
+    /// On the first page only.
     pub subsections: Vec<Subsection>,
     /// Whether the documents are dated (a table, newest first) or not (a list, by weight).
     pub dated: bool,
+    pub pager: Pager,
+}
+
+/// `listing.html`: page 2 and later of a list that belongs to a document (a playbook's
+/// archive, a template's reviews, a team's documents), without the document's own text.
+#[derive(Serialize)]
+pub(super) struct ListingView {
+    /// The document the list belongs to, and what it is ("Meeting playbook").
+    pub owner: LinkView,
+    pub owner_label: String,
+    /// What the list is: "Archive", "Made from this template".
+    pub heading: String,
+    /// The page's documents, in one group or by kind.
+    pub groups: Vec<TeamGroup>,
+    pub pager: Pager,
 }
 
 /// `section.html` for `/action-items/`.
@@ -412,8 +444,11 @@ pub(super) struct SectionListView {
 pub(super) struct ActionItemsView {
     /// The filter bar: by status, team and owner.
     pub filters: Vec<FilterGroup>,
-    /// The items the page's filter picks: open (overdue first), done, dropped.
+    /// This page of the items the filter picks: open (overdue first), done, dropped.
     pub groups: Vec<ItemGroup>,
+    pub pager: Pager,
+    /// Whether the counts below are shown: on the first page.
+    pub stats: bool,
     pub open_count: usize,
     pub overdue_count: usize,
     pub unowned_count: usize,
@@ -448,11 +483,26 @@ pub(super) struct ItemGroup {
     pub items: Vec<ItemView>,
 }
 
+/// A row of the catalogue's counts by year.
 #[derive(Serialize)]
 pub(super) struct YearRow {
     pub year: i32,
     pub counts: Vec<usize>,
     pub total: usize,
+    /// Where the year's incidents start: a page of the catalogue and the year's heading.
+    pub url: String,
+}
+
+/// A year's incidents on one page of the catalogue (or the undated ones).
+#[derive(Serialize)]
+pub(super) struct YearGroup {
+    /// `year-2026`, or `undated`.
+    pub id: String,
+    pub label: String,
+    /// Incidents of the year in the whole catalogue.
+    pub total: usize,
+    /// The year started on an earlier page.
+    pub continued: bool,
     pub incidents: DocTable,
 }
 
@@ -460,10 +510,13 @@ pub(super) struct YearRow {
 #[derive(Serialize)]
 pub(super) struct IncidentsView {
     pub levels: Vec<String>,
+    /// The counts by year and severity (first page only).
     pub years: Vec<YearRow>,
     pub totals: Vec<usize>,
     pub total: usize,
-    pub undated: DocTable,
+    /// This page's incidents, newest first, by year.
+    pub groups: Vec<YearGroup>,
+    pub pager: Pager,
     pub incident_chart: Option<ChartView>,
     pub response_table: Option<ChartView>,
 }
@@ -712,56 +765,6 @@ fn link_html(link: &LinkView) -> String {
     )
 }
 
-/// A number as people write it: no `.0` on whole numbers, at most three decimals, and a comma
-/// between thousands from five digits up (`126,400`; `2026` and `1500` stay as they are, as
-/// style guides have it and so that years read as years).
-pub(super) fn format_number(f: f64) -> String {
-    let plain = if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        let s = format!("{f:.3}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    };
-    group_thousands(&plain)
-}
-
-/// `126400.5` -> `126,400.5`, `-12000` -> `-12,000`; under five digits, or not a plain number
-/// (`1e-7`), unchanged.
-pub(super) fn group_thousands(number: &str) -> String {
-    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |r| ("-", r));
-    let (whole, fraction) = rest.split_once('.').map_or((rest, ""), |(w, f)| (w, f));
-    if whole.len() < 5 || !whole.bytes().all(|b| b.is_ascii_digit()) {
-        return number.to_string();
-    }
-    let mut out = String::with_capacity(number.len() + whole.len() / 3);
-    out.push_str(sign);
-    for (n, digit) in whole.chars().enumerate() {
-        if n > 0 && (whole.len() - n) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    if !fraction.is_empty() {
-        out.push('.');
-        out.push_str(fraction);
-    }
-    out
-}
-
-/// "1 metric", "3 metrics".
-pub(super) fn count_of(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// A span of minutes in words: `45 min`, `3 h 5 min`.
-pub(super) fn minutes_in_words(minutes: i64) -> String {
-    if minutes < 120 {
-        format!("{minutes} min")
-    } else {
-        format!("{} h {} min", minutes / 60, minutes % 60)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -868,37 +871,6 @@ mod tests {
         assert_eq!(html("severity"), "sev2");
     }
 
-    #[test]
-    fn numbers_drop_trailing_zeros() {
-        for (n, expect) in [
-            (3.0, "3"),
-            (-2.0, "-2"),
-            (1.5, "1.5"),
-            (0.1234, "0.123"),
-            (99.95, "99.95"),
-            (2026.0, "2026"),
-            (9999.5, "9999.5"),
-            (126400.0, "126,400"),
-            (-12000.25, "-12,000.25"),
-            (1234567.0, "1,234,567"),
-            (1e16, "10,000,000,000,000,000"),
-        ] {
-            assert_eq!(format_number(n), expect, "{n}");
-        }
-    }
-
-    #[test]
-    fn minutes_read_as_hours_past_two() {
-        for (m, expect) in [
-            (0, "0 min"),
-            (119, "119 min"),
-            (120, "2 h 0 min"),
-            (185, "3 h 5 min"),
-        ] {
-            assert_eq!(minutes_in_words(m), expect);
-        }
-    }
-
     /// Templates see a kind's fields at the top level, next to `site` and `page`.
     #[test]
     fn page_context_puts_a_kinds_fields_beside_site_and_page() {
@@ -917,6 +889,7 @@ mod tests {
             extra: PlaybookView {
                 templates: Vec::new(),
                 archive: DocTable::default(),
+                pager: Pager::default(),
                 trends: Vec::new(),
             },
         };

@@ -72,6 +72,20 @@ impl TestSite {
         }
     }
 
+    /// An empty site in memory (`/dev/shm`) where the system has one, for sites of tens of
+    /// thousands of files, whose writing and removal would dominate a test on disk.
+    pub fn empty_in_memory() -> TestSite {
+        let shm = Path::new("/dev/shm");
+        let dir = if shm.is_dir() {
+            tempfile::tempdir_in(shm).or_else(|_| tempfile::tempdir())
+        } else {
+            tempfile::tempdir()
+        };
+        TestSite {
+            dir: dir.expect("temp dir"),
+        }
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
@@ -180,6 +194,15 @@ pub fn urls_in(html: &str) -> Vec<String> {
         }
     }
     urls
+}
+
+/// A later page of a long list (`/postmortems/page/2/`): the list's first page and the number.
+pub fn later_page(url: &str) -> Option<(String, usize)> {
+    let rest = url.strip_suffix('/')?;
+    let (before, n) = rest.rsplit_once('/')?;
+    let n: usize = n.parse().ok()?;
+    let owner = before.strip_suffix("/page")?;
+    (n >= 2).then(|| (format!("{owner}/"), n))
 }
 
 /// Every `id="..."` in an HTML page.

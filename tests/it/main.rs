@@ -11,6 +11,7 @@ mod import;
 mod incremental;
 mod links;
 mod navigation;
+mod paging;
 mod scaffold;
 mod search;
 mod security;

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::harness::{TestSite, copy_dir, files, read_page, urls_in};
+use crate::harness::{TestSite, copy_dir, files, later_page, read_page, urls_in};
 
 /// Most entries a sidebar shows of one folder (`render::nav::OPEN_LIMIT`).
 const OPEN_LIMIT: usize = 50;
@@ -40,6 +40,18 @@ fn pages(out: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The breadcrumbs a page at `url` has: Home, each folder down, the page.
+fn crumbs_of(url: &str) -> Vec<String> {
+    let mut want = vec!["/".to_string()];
+    let mut path = String::from("/");
+    for segment in url.trim_matches('/').split('/') {
+        path.push_str(segment);
+        path.push('/');
+        want.push(path.clone());
+    }
+    want
+}
+
 fn parent(url: &str) -> String {
     let trimmed = url.trim_end_matches('/');
     match trimmed.rfind('/') {
@@ -58,6 +70,19 @@ fn check_navigation(out: &Path) -> usize {
         .collect();
     for (url, html) in &with_sidebar {
         let sidebar = between(html, "<nav class=\"sidebar\"", "</nav>").unwrap();
+        if let Some((owner, _)) = later_page(url) {
+            // A list's later page: its owner's place in the tree, then the page.
+            assert!(
+                sidebar.contains(&format!("href=\"{owner}\" aria-current=\"page\"")),
+                "{url}: the sidebar marks the list's first page\n{sidebar}"
+            );
+            let crumbs = between(html, "aria-label=\"Breadcrumb\"", "</nav>")
+                .unwrap_or_else(|| panic!("{url}: breadcrumbs"));
+            let mut want = crumbs_of(&owner);
+            want.push(url.to_string());
+            assert_eq!(urls_in(crumbs), want, "{url}: breadcrumbs name the list");
+            continue;
+        }
         assert!(
             sidebar.contains(&format!("href=\"{url}\" aria-current=\"page\"")),
             "{url}: the sidebar marks the page itself\n{sidebar}"
@@ -65,13 +90,7 @@ fn check_navigation(out: &Path) -> usize {
         // Breadcrumbs: Home, each folder down, the page.
         let crumbs = between(html, "aria-label=\"Breadcrumb\"", "</nav>")
             .unwrap_or_else(|| panic!("{url}: breadcrumbs"));
-        let mut want = vec!["/".to_string()];
-        let mut path = String::from("/");
-        for segment in url.trim_matches('/').split('/') {
-            path.push_str(segment);
-            path.push('/');
-            want.push(path.clone());
-        }
+        let want = crumbs_of(url);
         assert_eq!(urls_in(crumbs), want, "{url}: breadcrumbs name the path");
         assert!(crumbs.contains(&format!("href=\"{url}\" aria-current=\"page\"")));
         // Siblings: the other pages of the same folder. A folder's landing page is checked from
@@ -84,6 +103,7 @@ fn check_navigation(out: &Path) -> usize {
             .keys()
             .copied()
             .filter(|u| *u != *url && parent(u) == folder && **u != folder)
+            .filter(|u| later_page(u).is_none())
             .collect();
         let links: BTreeSet<String> = urls_in(sidebar).into_iter().collect();
         if siblings.len() < OPEN_LIMIT {
@@ -195,8 +215,8 @@ fn a_folder_of_220_postmortems_is_a_section_with_facts_and_facets() {
         );
     }
     site.build().assert_success();
-    // The 220 pages and the folder's listing.
-    assert_eq!(check_navigation(&site.out()), 221);
+    // The 220 pages and the folder's listing, in three pages of 100.
+    assert_eq!(check_navigation(&site.out()), 223);
 
     let home = site.page("/");
     let header = between(&home, "<nav class=\"site-nav\"", "</nav>").unwrap();
@@ -213,9 +233,26 @@ fn a_folder_of_220_postmortems_is_a_section_with_facts_and_facets() {
         );
     }
 
-    let listing = site.page("/postmortems/");
+    // Each document once across the listing's pages (the sidebar and previous/next aside).
+    let listing: String = [
+        "/postmortems/",
+        "/postmortems/page/2/",
+        "/postmortems/page/3/",
+    ]
+    .iter()
+    .map(|url| {
+        between(&site.page(url), "<article", "</article>")
+            .unwrap()
+            .to_string()
+    })
+    .collect();
     for n in 0..220 {
-        assert!(listing.contains(&format!("href=\"/postmortems/pm-{n:03}/\"")));
+        let link = format!("href=\"/postmortems/pm-{n:03}/\"");
+        assert_eq!(
+            listing.matches(&link).count(),
+            1,
+            "{link} once across the listing's pages"
+        );
     }
     assert!(
         listing.contains("<th scope=\"col\">Company</th>")

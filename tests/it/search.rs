@@ -100,7 +100,7 @@ const FIRST: &[(&str, &str, &str)] = &[
         "`evicted` finds `evictions`",
     ),
     (
-        "failo",
+        "failover dri",
         "/specs/automated-failover-drills/",
         "a prefix while typing",
     ),
