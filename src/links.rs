@@ -538,17 +538,28 @@ impl Resolver<'_> {
         if let Some(written) = anchor.clone() {
             let target = &self.site[doc].doc;
             let headings = &target.markdown.headings;
-            // Links written for other renderers often keep the heading's capitals
-            // (`#Birthday-gift-budget`); ids are lower case, and browsers match them exactly.
-            let lower = written.to_lowercase();
-            let cased = (!headings.iter().any(|h| h.id == written))
-                .then(|| headings.iter().find(|h| h.id == lower))
-                .flatten();
-            if let Some(heading) = cased {
+            // Links written for other renderers differ from GitHub's ids in two ways: they keep
+            // the heading's capitals (`#Birthday-gift-budget`), or, from GitLab or MkDocs (which
+            // squeeze `Swoop - Overriding` to one hyphen), have fewer hyphens. Browsers match
+            // ids exactly, so such a link is pointed at the heading it means, with a warning.
+            let loose_written = loose_anchor(&written);
+            let mut loose = headings
+                .iter()
+                .filter(|h| loose_anchor(&h.id) == loose_written);
+            let near = match (headings.iter().any(|h| h.id == written), loose.next()) {
+                (false, Some(h)) if loose.next().is_none() => Some(h),
+                _ => None,
+            };
+            if let Some(heading) = near {
+                let how = if written.to_lowercase() == heading.id {
+                    "only when case is ignored"
+                } else {
+                    "only when case and repeated hyphens are ignored (as GitLab and MkDocs write ids)"
+                };
                 let d = Diagnostic::error(
                     &self.doc.path,
                     format!(
-                        "anchor `#{written}` in {} matches the heading `#{}` of {} only when case is ignored; linked to `#{}`",
+                        "anchor `#{written}` in {} matches the heading `#{}` of {} {how}; linked to `#{}`",
                         label(),
                         heading.id,
                         target.path,
@@ -772,6 +783,18 @@ pub(crate) fn plural(label: &str) -> String {
     } else {
         format!("{label}s")
     }
+}
+
+/// An anchor with case and runs of hyphens folded: `#Executive-Swoop---Wants-Information` and
+/// MkDocs's `#executive-swoop-wants-information` are the same heading.
+fn loose_anchor(anchor: &str) -> String {
+    let mut out = String::with_capacity(anchor.len());
+    for c in anchor.chars().flat_map(char::to_lowercase) {
+        if !(c == '-' && (out.is_empty() || out.ends_with('-'))) {
+            out.push(c);
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 #[cfg(test)]

@@ -145,6 +145,38 @@ fn search_finds_filters_restores_and_never_shows_drafts() {
     }
 }
 
+/// Thirty postmortems in YAML front matter, a template for them from `opsbook infer --write`:
+/// the `severity` it inferred as an enum (three repeated values) is a filter on the search page.
+#[test]
+fn an_inferred_enum_field_is_a_search_filter() {
+    let _serial = one_at_a_time();
+    if !tools_ready() {
+        return;
+    }
+    let site = TestSite::fixture("basic");
+    for n in 0..30 {
+        site.write(
+            &format!("content/postmortems/pm-{n:02}.md"),
+            &format!(
+                "---\ntitle: \"Postmortem {n}\"\ndate: 2025-03-{:02}\nseverity: SEV-{}\n---\n\nThe export queue stalled behind a quagga job.\n",
+                n % 28 + 1,
+                n % 3 + 1
+            ),
+        );
+    }
+    site.run(&["infer", "postmortems", "--write"])
+        .assert_success();
+    let template = std::fs::read_to_string(site.root().join("content/templates/postmortems.md"))
+        .expect("infer --write saved the template");
+    assert!(
+        template.contains("[fields.severity]\ntype = \"enum\""),
+        "{template}"
+    );
+    site.build().assert_success();
+    let port = static_host(site.out(), "");
+    node("inferred-facet.mjs", &[&format!("http://127.0.0.1:{port}")]);
+}
+
 /// axe-core finds no serious or critical problem on the pages a new hire meets first, in
 /// light and dark mode.
 #[test]

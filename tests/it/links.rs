@@ -237,6 +237,43 @@ fn an_anchor_that_differs_only_in_case_resolves_with_a_warning() {
     );
 }
 
+/// MkDocs (Python-Markdown) collapses the hyphens GitHub keeps: a handbook moved from MkDocs
+/// links `#executive-swoop-wants-information` to the heading GitHub calls
+/// `#executive-swoop---wants-information`. The link goes to that heading, with a warning; an
+/// anchor that matches two headings that way stays broken.
+#[test]
+fn an_anchor_written_for_mkdocs_resolves_with_a_warning() {
+    let site = site_with(
+        "# Swoop\n\nSee [it](../guides/ic.md#executive-swoop-wants-information) and [both](../guides/ic.md#a-b).\n",
+    );
+    site.write(
+        "content/guides/ic.md",
+        "# IC\n\n## Executive Swoop - Wants Information\n\nSay no.\n\n## A - B\n\n## A -- B\n",
+    );
+    site.write(
+        "opsbook.toml",
+        "title = \"Fixture Handbook\"\ntoday = \"2026-06-01\"\n[links]\nbroken = \"warn\"\n",
+    );
+    let run = site.build();
+    run.assert_success();
+    let diagnostics = run.diagnostics();
+    assert!(
+        diagnostics.contains(
+            "content/guides/links.md:3:5: warning: anchor `#executive-swoop-wants-information` in link \"it\" matches the heading `#executive-swoop---wants-information` of content/guides/ic.md only when case and repeated hyphens are ignored (as GitLab and MkDocs write ids); linked to `#executive-swoop---wants-information`"
+        ),
+        "{diagnostics}"
+    );
+    assert!(
+        diagnostics.contains("warning: broken anchor `#a-b` in link \"both\""),
+        "{diagnostics}"
+    );
+    let html = site.page("/guides/links/");
+    assert!(
+        html.contains("<a href=\"/guides/ic/#executive-swoop---wants-information\">it</a>"),
+        "{html}"
+    );
+}
+
 /// Every file under content/ that is not markdown (an image, a PDF, a CSV, a file with no
 /// extension) is copied to the same path, and links and images to it are checked like page
 /// links. Hidden folders that hold assets (GitBook's `.gitbook/assets/`) work; what else hides
