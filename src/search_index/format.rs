@@ -7,6 +7,10 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
+/// The manifest's `version`: 2 since dictionary rows may hold a rare stem's postings inline.
+/// `search.js` refuses a manifest of another version ("search is unavailable").
+pub const FORMAT_VERSION: u32 = 2;
+
 /// Dictionary shard: sorted surface words -> stem rows -> postings segments.
 pub const DICT_MAGIC: &[u8; 4] = b"OBD1";
 /// Postings file: stem records (surface forms, then (document, impact) pairs).

@@ -14,9 +14,8 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::format::{
-    self, DICT_MAGIC, FACET_DOCS_MAGIC, FxHashMap, POSTINGS_MAGIC, put_str, put_varint,
-};
+use super::dict::{DictShard, Stored, inline_postings};
+use super::format::{self, FACET_DOCS_MAGIC, FxHashMap, POSTINGS_MAGIC, put_str, put_varint};
 pub use super::prepare::{Batch, new_generation, prepare_batch, release_thread_vocab};
 use super::{FacetDef, INDEX_DIR, IndexOptions, IndexStats};
 
@@ -427,6 +426,10 @@ impl Inverted {
         let mut seg_of: Vec<(u32, u32)> = vec![(0, 0); nstems];
         let mut segments: Vec<(u32, u32, u32)> = Vec::with_capacity(order.len() + 64);
         let mut file_hashes: Vec<u64> = Vec::new();
+        // Per stem: its postings when they go inline in the dictionary, as (start, length) in
+        // `inline` (length 0: in postings files).
+        let mut inline_of: Vec<(u32, u32)> = vec![(0, 0); nstems];
+        let mut inline: Vec<u8> = Vec::new();
         let mut pack = format::start_file(POSTINGS_MAGIC);
         // Stems are encoded on every core a block at a time, then packed in order.
         const BLOCK: usize = 4096;
@@ -446,9 +449,15 @@ impl Inverted {
                 .collect();
             for (&stem, (record, chunks)) in block.iter().zip(encoded) {
                 let s = stem as usize;
+                let documents = self.lists[s].count as usize;
                 self.lists[s] = RawList::default();
                 seg_start[s] = segments.len() as u32;
-                if chunks.len() == 1 && record.len() + chunks[0].len() <= POSTINGS_MAX_BYTES {
+                let nforms = (forms_start[s + 1] - forms_start[s]) as usize;
+                if let Some(bytes) = inline_postings(&record, &chunks, nforms, documents) {
+                    inline_of[s] = (inline.len() as u32, bytes.len() as u32);
+                    inline.extend_from_slice(&bytes);
+                } else if chunks.len() == 1 && record.len() + chunks[0].len() <= POSTINGS_MAX_BYTES
+                {
                     let size = record.len() + chunks[0].len();
                     if pack.len() > 8 && pack.len() + size > POSTINGS_PACK_BYTES {
                         flush_pack(&mut pack, &mut file_hashes, &mut out)?;
@@ -503,12 +512,21 @@ impl Inverted {
                 shard = DictShard::default();
             }
             let stem = vocab.stem_of[w as usize];
-            let (start, n) = seg_of[stem as usize];
-            let segs: Vec<(u64, u32, u32)> = segments[start as usize..(start + n) as usize]
-                .iter()
-                .map(|&(file, offset, len)| (file_hashes[file as usize], offset, len))
-                .collect();
-            shard.add(word, stem, self.surface_df[w as usize], &segs);
+            let postings = match inline_of[stem as usize] {
+                (at, len) if len > 0 => {
+                    Stored::Inline(inline[at as usize..(at + len) as usize].to_vec())
+                }
+                _ => {
+                    let (start, n) = seg_of[stem as usize];
+                    Stored::Files(
+                        segments[start as usize..(start + n) as usize]
+                            .iter()
+                            .map(|&(file, offset, len)| (file_hashes[file as usize], offset, len))
+                            .collect(),
+                    )
+                }
+            };
+            shard.add(word, stem, self.surface_df[w as usize], &postings);
         }
         if !shard.entries_empty() {
             let (first, data) = shard.finish();
@@ -530,7 +548,7 @@ impl Inverted {
         }
 
         let manifest = Manifest {
-            version: 1,
+            version: format::FORMAT_VERSION,
             documents: documents as u64,
             language: &options.language,
             stemmed,
@@ -710,91 +728,4 @@ pub(super) struct Manifest<'a> {
     pub(super) facets: String,
     pub(super) facet_chunk: u32,
     pub(super) facet_docs: Vec<String>,
-}
-
-/// One dictionary shard being assembled.
-#[derive(Default)]
-pub(super) struct DictShard {
-    first: Option<String>,
-    prev: String,
-    entries: Vec<u8>,
-    count: u64,
-    /// Stem -> row in this shard.
-    rows: FxHashMap<u32, u32>,
-    /// Each row's segments: (postings file's hash, offset, length).
-    row_segments: Vec<Vec<(u64, u32, u32)>>,
-    /// Postings file (by hash) -> local index.
-    files: FxHashMap<u64, u32>,
-    file_hashes: Vec<u64>,
-    rows_bytes: usize,
-}
-
-impl DictShard {
-    pub(super) fn size(&self) -> usize {
-        self.entries.len() + self.rows_bytes + self.file_hashes.len() * 8
-    }
-
-    pub(super) fn entries_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    /// Adds `word` (the shard's words come in sorted order), whose stem's postings are in
-    /// `segments` (file hash, offset, length).
-    pub(super) fn add(&mut self, word: &str, stem: u32, freq: u32, segments: &[(u64, u32, u32)]) {
-        if self.first.is_none() {
-            self.first = Some(word.to_string());
-        }
-        let row = match self.rows.get(&stem) {
-            Some(&r) => r,
-            None => {
-                let r = self.row_segments.len() as u32;
-                self.rows.insert(stem, r);
-                for &(file, _, _) in segments {
-                    if !self.files.contains_key(&file) {
-                        self.files.insert(file, self.file_hashes.len() as u32);
-                        self.file_hashes.push(file);
-                    }
-                }
-                self.rows_bytes += 4 + 8 * segments.len();
-                self.row_segments.push(segments.to_vec());
-                r
-            }
-        };
-        let shared = self
-            .prev
-            .bytes()
-            .zip(word.bytes())
-            .take_while(|(a, b)| a == b)
-            .count();
-        put_varint(&mut self.entries, shared as u64);
-        put_varint(&mut self.entries, (word.len() - shared) as u64);
-        self.entries.extend_from_slice(&word.as_bytes()[shared..]);
-        put_varint(&mut self.entries, u64::from(row));
-        put_varint(&mut self.entries, u64::from(freq));
-        self.prev.clear();
-        self.prev.push_str(word);
-        self.count += 1;
-    }
-
-    /// The shard's first word and its file.
-    pub(super) fn finish(self) -> (String, Vec<u8>) {
-        let mut out = format::start_file(DICT_MAGIC);
-        put_varint(&mut out, self.file_hashes.len() as u64);
-        for &f in &self.file_hashes {
-            out.extend_from_slice(&f.to_le_bytes());
-        }
-        put_varint(&mut out, self.row_segments.len() as u64);
-        for segments in &self.row_segments {
-            put_varint(&mut out, segments.len() as u64);
-            for &(file, offset, len) in segments {
-                put_varint(&mut out, u64::from(self.files[&file]));
-                put_varint(&mut out, u64::from(offset));
-                put_varint(&mut out, u64::from(len));
-            }
-        }
-        put_varint(&mut out, self.count);
-        out.extend_from_slice(&self.entries);
-        format::finish_file(&mut out);
-        (self.first.unwrap_or_default(), out)
-    }
 }

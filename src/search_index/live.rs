@@ -16,9 +16,10 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use super::dict::{DictShard, Stored, inline_postings};
 use super::format::{self, FxHasher, POSTINGS_MAGIC};
 use super::invert::{
-    DICT_SHARD_BYTES, DictShard, FACET_CHUNK, FRAG_CHUNK, FRAG_GROUP, Facets, IMPACT_MAX, Manifest,
+    DICT_SHARD_BYTES, FACET_CHUNK, FRAG_CHUNK, FRAG_GROUP, Facets, IMPACT_MAX, Manifest,
     POSTINGS_MAX_BYTES, Vocab, encode_stem, facet_docs, json_array, new_generation, numbered,
     prepare_batch, release_thread_vocab,
 };
@@ -50,8 +51,6 @@ enum Target {
     FacetDocs(usize),
 }
 
-/// A postings file's place: (file hash, offset, length).
-type Segment = (u64, u32, u32);
 /// The facet table and each document chunk's combinations.
 type FacetFiles = (Arc<[u8]>, Vec<Arc<[u8]>>);
 
@@ -59,9 +58,9 @@ type FacetFiles = (Arc<[u8]>, Vec<Arc<[u8]>>);
 #[derive(Default)]
 struct Encoded {
     files: HashMap<String, Arc<[u8]>>,
-    /// Per stem: the segments of its postings files, (file hash, offset, length), and the
-    /// files' paths.
-    stems: HashMap<u32, (Arc<Vec<Segment>>, Vec<String>)>,
+    /// Per stem: where its postings are (files, or inline in the dictionary), and the files'
+    /// paths.
+    stems: HashMap<u32, (Arc<Stored>, Vec<String>)>,
     manifest: Option<Arc<[u8]>>,
     /// Name (path under the output root) -> what it is, for the names handed out.
     names: HashMap<String, Target>,
@@ -506,7 +505,7 @@ impl LiveIndex {
             facet_docs.push(name);
         }
         let manifest = Manifest {
-            version: 1,
+            version: format::FORMAT_VERSION,
             documents: self.docs.len() as u64,
             language: &self.options.language,
             stemmed: self.stemmer.is_some(),
@@ -533,10 +532,10 @@ impl LiveIndex {
         bytes
     }
 
-    /// The postings files of `stem` (encoded and named now if they are not), as segments.
-    fn stem_segments(&self, encoded: &mut Encoded, stem: u32) -> Arc<Vec<Segment>> {
-        if let Some((segments, _)) = encoded.stems.get(&stem) {
-            return Arc::clone(segments);
+    /// Where the postings of `stem` are (its files encoded and named now if they are not).
+    fn stem_segments(&self, encoded: &mut Encoded, stem: u32) -> Arc<Stored> {
+        if let Some((stored, _)) = encoded.stems.get(&stem) {
+            return Arc::clone(stored);
         }
         let s = stem as usize;
         let mut forms: Vec<u32> = self.stem_forms[s]
@@ -555,6 +554,14 @@ impl LiveIndex {
             &self.doc_len,
             self.avg_length,
         );
+        if let Some(bytes) = inline_postings(&record, &chunks, forms.len(), self.postings[s].len())
+        {
+            let stored = Arc::new(Stored::Inline(bytes));
+            encoded
+                .stems
+                .insert(stem, (Arc::clone(&stored), Vec::new()));
+            return stored;
+        }
         let mut segments = Vec::with_capacity(chunks.len());
         let mut paths = Vec::with_capacity(chunks.len());
         for (n, chunk) in chunks.iter().enumerate() {
@@ -575,9 +582,9 @@ impl LiveIndex {
             paths.push(path);
             segments.push((hash, 8, size));
         }
-        let segments = Arc::new(segments);
-        encoded.stems.insert(stem, (Arc::clone(&segments), paths));
-        segments
+        let stored = Arc::new(Stored::Files(segments));
+        encoded.stems.insert(stem, (Arc::clone(&stored), paths));
+        stored
     }
 
     fn encode_shard(&self, encoded: &mut Encoded, i: usize) -> Arc<[u8]> {
@@ -593,8 +600,8 @@ impl LiveIndex {
         let mut shard = DictShard::default();
         for (word, &w) in range {
             let stem = self.vocab.stem_of[w as usize];
-            let segments = self.stem_segments(encoded, stem);
-            shard.add(word, stem, self.surface_df[w as usize], &segments);
+            let postings = self.stem_segments(encoded, stem);
+            shard.add(word, stem, self.surface_df[w as usize], &postings);
         }
         shard.finish().1.into()
     }

@@ -4,7 +4,8 @@
 //!
 //! - `manifest.json`, the one name without a hash: counts, and the names of everything else;
 //! - `dict/*.bin`: the sorted surface words seen, in shards of ~32 KB, each mapping a word to
-//!   its stem's row (document frequency, where its postings are) and the word's own frequency;
+//!   its stem's row (where its postings are, or for a rare stem the postings themselves) and the
+//!   word's own frequency;
 //! - `post/*.bin`: per stem, its surface forms and its (document, impact) postings, packed in
 //!   files of ~16 KB (a long list is split into files of at most ~48 KB);
 //! - `frag/<hash>/<doc>.json`: each document (title, url, kind, date, id, severity, sections),
@@ -17,6 +18,7 @@
 //! `LiveIndex` answers the same files from memory for `serve`, re-encoded after each change.
 
 mod build;
+mod dict;
 pub mod format;
 mod invert;
 mod live;

@@ -27,12 +27,21 @@ pub struct Manifest {
 }
 
 /// A dictionary entry: a surface word, how many documents hold it, and where its stem's
-/// postings are, as (file name, offset, length) segments.
+/// postings are, as (file name, offset, length) segments, or inline (a rare stem's postings
+/// in the dictionary row itself; `segments` is then empty).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub word: String,
     pub freq: u64,
     pub segments: Vec<(String, usize, usize)>,
+    pub inline: Option<Vec<u8>>,
+}
+
+impl Entry {
+    /// Whether two entries share their stem's postings (two forms of one stem).
+    pub fn same_postings(&self, other: &Entry) -> bool {
+        self.segments == other.segments && self.inline == other.inline
+    }
 }
 
 /// A decoded dictionary shard.
@@ -67,6 +76,11 @@ pub fn decode_shard(bytes: &[u8]) -> Result<Shard, DecodeError> {
     let mut rows = Vec::with_capacity(nrows.min(65536));
     for _ in 0..nrows {
         let nseg = r.usize()?;
+        if nseg == 0 {
+            let len = r.usize()?;
+            rows.push((Vec::new(), Some(r.bytes(len)?.to_vec())));
+            continue;
+        }
         let mut segs = Vec::with_capacity(nseg.min(64));
         for _ in 0..nseg {
             let file = files
@@ -75,7 +89,7 @@ pub fn decode_shard(bytes: &[u8]) -> Result<Shard, DecodeError> {
                 .clone();
             segs.push((file, r.usize()?, r.usize()?));
         }
-        rows.push(segs);
+        rows.push((segs, None));
     }
     let n = r.usize()?;
     let mut entries = Vec::with_capacity(n.min(65536));
@@ -96,7 +110,8 @@ pub fn decode_shard(bytes: &[u8]) -> Result<Shard, DecodeError> {
         entries.push(Entry {
             word,
             freq,
-            segments: row.clone(),
+            segments: row.0.clone(),
+            inline: row.1.clone(),
         });
     }
     if !r.done() {
@@ -105,16 +120,25 @@ pub fn decode_shard(bytes: &[u8]) -> Result<Shard, DecodeError> {
     Ok(Shard { entries })
 }
 
-/// Decodes one stem's postings from its segments, given each file's bytes.
+/// Decodes an entry's stem postings: inline, or from its segments, given each file's bytes.
 pub fn decode_postings(
-    segments: &[(String, usize, usize)],
+    entry: &Entry,
     file: &dyn Fn(&str) -> Option<Vec<u8>>,
 ) -> Result<StemPostings, DecodeError> {
     let mut out = StemPostings {
         forms: Vec::new(),
         postings: Vec::new(),
     };
-    for (i, (name, offset, len)) in segments.iter().enumerate() {
+    if let Some(bytes) = &entry.inline {
+        let mut r = Reader::at(bytes, 0);
+        read_segment(&mut r, bytes.len(), true, &mut out)?;
+        if out.forms.is_empty() {
+            // Left out: the stem's one form is the word itself.
+            out.forms.push(entry.word.clone());
+        }
+        return Ok(out);
+    }
+    for (i, (name, offset, len)) in entry.segments.iter().enumerate() {
         let bytes = file(name).ok_or_else(|| err("missing postings file"))?;
         Reader::open(&bytes, POSTINGS_MAGIC)?;
         let end = offset
@@ -122,26 +146,37 @@ pub fn decode_postings(
             .filter(|&e| e <= bytes.len())
             .ok_or_else(|| err("segment past the end of its file"))?;
         let mut r = Reader::at(&bytes[..end], *offset);
-        if i == 0 {
-            let n = r.usize()?;
-            for _ in 0..n {
-                out.forms.push(r.str()?.to_string());
-            }
-        }
-        let n = r.usize()?;
-        let mut doc = 0u64;
-        for _ in 0..n {
-            let v = r.varint()?;
-            doc += v >> 1;
-            let impact = r.u8()?;
-            let doc = u32::try_from(doc).map_err(|_| err("document number too large"))?;
-            out.postings.push((doc, impact, v & 1 == 1));
-        }
-        if r.pos != end {
-            return Err(err("segment length does not match its postings"));
-        }
+        read_segment(&mut r, end, i == 0, &mut out)?;
     }
     Ok(out)
+}
+
+/// One segment, ending at `end`: the forms (in the first), then (count, postings).
+fn read_segment(
+    r: &mut Reader<'_>,
+    end: usize,
+    first: bool,
+    out: &mut StemPostings,
+) -> Result<(), DecodeError> {
+    if first {
+        let n = r.usize()?;
+        for _ in 0..n {
+            out.forms.push(r.str()?.to_string());
+        }
+    }
+    let n = r.usize()?;
+    let mut doc = 0u64;
+    for _ in 0..n {
+        let v = r.varint()?;
+        doc += v >> 1;
+        let impact = r.u8()?;
+        let doc = u32::try_from(doc).map_err(|_| err("document number too large"))?;
+        out.postings.push((doc, impact, v & 1 == 1));
+    }
+    if r.pos != end {
+        return Err(err("segment length does not match its postings"));
+    }
+    Ok(())
 }
 
 /// A facet chunk: (first document, combination id of each document).
@@ -177,6 +212,9 @@ impl IndexReader {
             .ok_or_else(|| err("no manifest"))?;
         let manifest: Manifest =
             serde_json::from_slice(manifest).map_err(|e| DecodeError(e.to_string()))?;
+        if manifest.version != super::format::FORMAT_VERSION {
+            return Err(err("an index of another format version"));
+        }
         Ok(IndexReader { manifest, files })
     }
 
@@ -227,7 +265,7 @@ impl IndexReader {
     }
 
     pub fn postings(&self, entry: &Entry) -> Result<StemPostings, DecodeError> {
-        decode_postings(&entry.segments, &|n| self.file(n))
+        decode_postings(entry, &|n| self.file(n))
     }
 
     /// A document's fragment (JSON), from its group's file (`fragment_name`).
@@ -323,7 +361,7 @@ impl IndexReader {
                     .into_iter()
                     .filter(|e| e.freq > floor);
                 for e in wider.take(limit) {
-                    if !entries.iter().any(|x| x.segments == e.segments) {
+                    if !entries.iter().any(|x| x.same_postings(&e)) {
                         entries.push(e);
                     }
                 }

@@ -447,3 +447,41 @@ fn built_names(live: &LiveIndex, known: &[(String, Vec<u8>)]) -> Vec<(String, Ve
     }
     out
 }
+
+/// A stem in a document or two keeps its postings in the dictionary row: the client needs no
+/// postings file for an id or a hash. Its one form is left out (it is the word); a stem with
+/// several forms keeps them; a common stem stays in postings files.
+#[test]
+fn rare_stems_are_inline_in_the_dictionary() {
+    let mut docs: Vec<SearchDoc> = (0..40)
+        .map(|i| {
+            doc(
+                &format!("/d/{i}/"),
+                &format!("Doc {i}"),
+                "common words here",
+            )
+        })
+        .collect();
+    docs[7].sections[0]
+        .text
+        .push_str(" 9f3a2c7e the quokka quokkas");
+    let files = build(docs, &IndexOptions::default());
+    let r = IndexReader::new(&files).unwrap();
+    let hash = r.lookup("9f3a2c7e").unwrap().unwrap();
+    assert!(
+        hash.segments.is_empty() && hash.inline.is_some(),
+        "{hash:?}"
+    );
+    let p = r.postings(&hash).unwrap();
+    assert_eq!(p.forms, ["9f3a2c7e"]);
+    assert_eq!(p.postings.iter().map(|x| x.0).collect::<Vec<_>>(), [7]);
+    let animal = r.lookup("quokkas").unwrap().unwrap();
+    assert!(animal.inline.is_some(), "{animal:?}");
+    let mut forms = r.postings(&animal).unwrap().forms;
+    forms.sort();
+    assert_eq!(forms, ["quokka", "quokkas"]);
+    assert!(animal.same_postings(&r.lookup("quokka").unwrap().unwrap()));
+    let common = r.lookup("common").unwrap().unwrap();
+    assert!(common.inline.is_none() && !common.segments.is_empty());
+    assert_eq!(r.postings(&common).unwrap().postings.len(), 40);
+}

@@ -192,6 +192,8 @@
     var nrows = r.varint(), rows = [];
     for (i = 0; i < nrows; i++) {
       var nseg = r.varint(), segs = [];
+      // 0 segments: the stem's postings are inline (a rare word), `length` bytes of them.
+      if (nseg === 0) { rows.push({ inline: r.bytes(r.varint()) }); continue; }
       for (var k = 0; k < nseg; k++) {
         var f = r.varint();
         if (f >= fileNames.length) throw new Error("file reference out of range");
@@ -230,7 +232,18 @@
     var r = new Reader(buf, "OBP1");
     if (seg.offset + seg.length > r.b.length || seg.offset < 8) throw new Error("segment past the end of its file");
     r.pos = seg.offset;
-    var end = seg.offset + seg.length;
+    return readSegment(r, seg.offset + seg.length, first);
+  }
+  // Postings kept in the dictionary row; a stem with one form leaves it out (it is the word).
+  function decodeInline(bytes, word) {
+    var r = Object.create(Reader.prototype);
+    r.b = bytes;
+    r.pos = 0;
+    var p = readSegment(r, bytes.length, true);
+    if (!p.forms.length) p.forms.push(word);
+    return p;
+  }
+  function readSegment(r, end, first) {
     var forms = [];
     if (first) { var nf = r.varint(); for (var i = 0; i < nf; i++) forms.push(r.str()); }
     var n = r.varint(), docs = new Uint32Array(n), impacts = new Uint8Array(n), exact = [];
@@ -251,7 +264,7 @@
   function manifest() {
     if (!manifestP) {
       manifestP = fetchFile("manifest.json", "json").then(function (m) {
-        if (!m || m.version !== 1 || !Array.isArray(m.dict) || !Array.isArray(m.frags) || !(m.frag_chunk > 0) || !(m.frag_group > 0) || typeof m.documents !== "number") {
+        if (!m || m.version !== 2 || !Array.isArray(m.dict) || !Array.isArray(m.frags) || !(m.frag_chunk > 0) || !(m.frag_group > 0) || typeof m.documents !== "number") {
           throw new Unavailable("search-index/manifest.json is not an index this page understands");
         }
         return m;
@@ -273,7 +286,10 @@
     while (lo < hi) { var mid = (lo + hi) >> 1; if (cmp(words[mid], w) < 0) lo = mid + 1; else hi = mid; }
     return lo;
   }
-  function entry(s, i) { return { word: s.words[i], freq: s.freq[i], segments: s.rows[s.row[i]] }; }
+  function entry(s, i) {
+    var row = s.rows[s.row[i]];
+    return row.inline ? { word: s.words[i], freq: s.freq[i], inline: row.inline, segments: [] } : { word: s.words[i], freq: s.freq[i], segments: row };
+  }
 
   // Dictionary entries for a word: the word itself, and with `prefix` the most frequent words
   // it begins (looked for in its shard and the next).
@@ -303,11 +319,21 @@
     });
   }
 
-  function segmentsKey(segs) { return segs.map(function (s) { return s.file + ":" + s.offset; }).join(","); }
+  // Names a stem's postings: two forms of one stem share them (and their key).
+  function postingsKey(e) {
+    if (e.inline) return "inline:" + Array.prototype.join.call(e.inline, ".");
+    return e.segments.map(function (s) { return s.file + ":" + s.offset; }).join(",");
+  }
   var stemCache = new Map();
   function postings(e) {
-    var key = segmentsKey(e.segments);
+    var key = postingsKey(e);
     if (stemCache.has(key)) return stemCache.get(key);
+    if (e.inline) {
+      var decoded;
+      try { decoded = decodeInline(e.inline, e.word); } catch (err) { return Promise.reject(new Unavailable("a dictionary entry for " + e.word + " is malformed: " + err.message)); }
+      // Not cached by key: a one-form stem's key (its bytes) can equal another's.
+      return Promise.resolve(decoded);
+    }
     var p = Promise.all(e.segments.map(function (seg, k) {
       return fetchFile(seg.file, "bin").then(function (buf) {
         try { return decodeSegment(buf, seg, k === 0); } catch (err) { throw new Unavailable("index file " + seg.file + " is malformed: " + err.message); }
