@@ -478,6 +478,10 @@
   // Where the forms occur in a text: [[start, end], ...] (whole tokens, else their parts).
   function hitsIn(text, forms) {
     var out = [];
+    // Most sections hold none of the words: a substring check spares tokenizing them.
+    var lowered = lower(text), any = false;
+    forms.forEach(function (f) { if (!any && f && lowered.indexOf(f) >= 0) any = true; });
+    if (!any) return out;
     tokensOf(text).forEach(function (t) {
       if (forms.has(t.whole)) { out.push([t.start, t.end]); return; }
       t.parts.forEach(function (p) { if (forms.has(p.text)) out.push([p.start, p.end]); });
@@ -854,19 +858,23 @@
       search(input.value).then(function (res) {
         if (mine !== seq) return null;
         var docs = res.hits ? res.hits.map(function (h) { return h.doc; }) : null;
-        // Without filters the first page is known already: fetch its fragments while the
-        // facet data loads.
-        if (res.hits && !filtering) fragmentsFor(res, res.hits.slice(0, PAGE_FIRST)).catch(function () {});
-        return facetTable(res.m).then(function (t) {
+        // Without filters the results are known already: show them while the facet data
+        // (only the counts beside the filters) loads.
+        var early = res.hits && !filtering;
+        var shownEarly = early ? showResults(res, res.hits, mine) : null;
+        // The counts' files are fetched once the results are in, not competing with them.
+        var counted = Promise.resolve(shownEarly).then(function () { return facetTable(res.m); }).then(function (t) {
           var table = prepare(t);
           return combosFor(res.m, docs).then(function (comboOf) {
             if (mine !== seq) return null;
             var all = docs || (function () { var a = []; for (var d = 0; d < res.m.documents; d++) a.push(d); return a; })();
             drawFacets(table, countFacets(table, all, comboOf));
+            if (early) return null;
             var shown = (res.hits || all.map(function (d) { return { doc: d }; })).filter(function (h) { return passes(table, comboOf(h.doc), null); });
             return showResults(res, shown, mine);
           });
         });
+        return counted;
       }).catch(function (e) {
         if (mine !== seq) return;
         if (staleIndex(e)) { run(); return; }
