@@ -16,7 +16,8 @@
 #   /search/ against Pagefind's JS API on the Pagefind CLI's index of the same pages.
 # Run from anywhere; paths are taken relative to the repository root. See benches/README.md.
 # Environment: OPSBOOK_SHARED (the shared/ folder holding bench/, default ../shared), KEEP=1
-# (keep the corpora and outputs in the temp folder), NO_BUILD=1 (same as --no-build), TMPDIR
+# (keep the corpora and outputs in the temp folder), CORPUS_CACHE=DIR (generate each corpus once
+# into DIR and use it again on later runs), NO_BUILD=1 (same as --no-build), TMPDIR
 # (where the temp folder goes, default /tmp), CHROMIUM (default /usr/bin/chromium).
 set -euo pipefail
 
@@ -107,6 +108,23 @@ command -v python3 >/dev/null || { echo "bench.sh: python3 is needed to generate
 # Writes the corpus of tool $1 with $2 pages into $3. The schema row (tool "opsbook") gets the
 # handbook layout whose reviews are validated: gen_schema_corpus.py on the realtext archive.
 generate() {
+    local tool="$1" n="$2" dir="$3"
+    # CORPUS_CACHE: a corpus generated once (100,000 pages take ~13 minutes per layout) is kept
+    # there and used again; the run's folder links to it. Outputs are written beside it.
+    if [[ -n ${CORPUS_CACHE:-} ]]; then
+        local cached="$CORPUS_CACHE/$CORPUS-$n/$tool"
+        if [[ ! -e $cached/.complete ]]; then
+            rm -rf "$cached" && mkdir -p "$(dirname "$cached")"
+            generate_into "$tool" "$n" "$cached" && touch "$cached/.complete" || return 1
+        else
+            echo "corpus from CORPUS_CACHE: $cached"
+        fi
+        rm -rf "$dir" && ln -s "$cached" "$dir"
+        return 0
+    fi
+    generate_into "$tool" "$n" "$dir"
+}
+generate_into() {
     local tool="$1" n="$2" dir="$3"
     if [[ $tool == opsbook && -n $SCHEMA_GEN ]]; then
         python3 "$SCHEMA_GEN" --realtext "$GEN" --pages "$n" --out "$dir"
