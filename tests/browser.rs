@@ -75,46 +75,68 @@ fn node(script: &str, args: &[&str]) {
 }
 
 /// Serves the built site `dir` on 127.0.0.1 under the path `prefix` (`""` or `/handbook`), as a
-/// static host would: files only, `x/` -> `x/index.html`, nothing outside `dir`.
+/// static host would: files only, `x/` -> `x/index.html`, nothing outside `dir`. One thread and
+/// one request per connection (`Connection: close`). Not tiny_http: its connection pool (0.12)
+/// can leave a new connection queued with no thread to read it when two arrive together (a
+/// lost wake-up in `TaskPool::spawn`), and five fragment fetches at once hit that often.
 fn static_host(dir: PathBuf, prefix: &'static str) -> u16 {
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map(|a| a.port())
-        .expect("port");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("port").port();
     std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let url = request.url().split('?').next().unwrap_or("/").to_string();
-            let path = url.strip_prefix(prefix).filter(|p| p.starts_with('/'));
-            let file = path.filter(|p| !p.contains("..")).map(|p| {
-                let file = dir.join(p.trim_start_matches('/'));
-                if p.ends_with('/') {
-                    file.join("index.html")
-                } else {
-                    file
-                }
-            });
-            let response = match file.map(|f| (std::fs::read(&f), f)) {
-                Some((Ok(bytes), file)) => {
-                    let kind = match file.extension().and_then(|e| e.to_str()) {
-                        Some("html") => "text/html; charset=utf-8",
-                        Some("js") => "text/javascript",
-                        Some("css") => "text/css",
-                        Some("json") => "application/json",
-                        Some("svg") => "image/svg+xml",
-                        _ => "application/octet-stream",
-                    };
-                    tiny_http::Response::from_data(bytes).with_header(
-                        tiny_http::Header::from_bytes("Content-Type", kind).expect("header"),
-                    )
-                }
-                _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-            };
-            let _ = request.respond(response);
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            std::thread::spawn(move || answer(stream, &dir, prefix));
         }
     });
     port
+}
+
+/// One connection of `static_host`: reads the request line and headers, answers with the file
+/// under `dir` or 404, and closes.
+fn answer(stream: std::net::TcpStream, dir: &Path, prefix: &str) {
+    use std::io::{BufRead, BufReader, Write};
+    let mut reader = BufReader::new(&stream);
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let mut header = String::new();
+    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+        header.clear();
+    }
+    let target = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let url = target.split('?').next().unwrap_or("/");
+    let path = url.strip_prefix(prefix).filter(|p| p.starts_with('/'));
+    let file = path.filter(|p| !p.contains("..")).map(|p| {
+        let file = dir.join(p.trim_start_matches('/'));
+        if p.ends_with('/') {
+            file.join("index.html")
+        } else {
+            file
+        }
+    });
+    let (status, kind, body) = match file.map(|f| (std::fs::read(&f), f)) {
+        Some((Ok(bytes), file)) => {
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript",
+                Some("css") => "text/css",
+                Some("json") => "application/json",
+                Some("svg") => "image/svg+xml",
+                _ => "application/octet-stream",
+            };
+            ("200 OK", kind, bytes)
+        }
+        _ => ("404 Not Found", "text/plain", b"not found".to_vec()),
+    };
+    let mut out = &stream;
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = out
+        .write_all(head.as_bytes())
+        .and_then(|()| out.write_all(&body));
 }
 
 /// Search on a built site, as published: the header box (`/`, as you type, marks, arrows,

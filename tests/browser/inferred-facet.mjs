@@ -15,6 +15,8 @@ try {
   await page.goto(base + "/search/?q=quagga");
   await waitFor(page, () => /^\d+ results?\./.test(document.getElementById("search-status").textContent || ""), "results for `quagga`");
   const all = await page.evaluate(resultCount);
+  // The filters are drawn once their counts are in, just after the results.
+  await waitFor(page, () => document.querySelectorAll('input[name="severity"]').length >= 3, "the severity filter");
   const boxes = page.locator('input[name="severity"]');
   const values = await boxes.evaluateAll((els) => els.map((e) => e.value));
   // The fixture's incidents bring their own severities (sev1, ...) to the same filter.
