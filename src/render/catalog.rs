@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::tree::{Entry, Tree};
+use super::tree::Tree;
 use crate::archive;
 use crate::schema::ItemStatus;
 use crate::site::{DocId, Record, Site};
@@ -115,14 +115,7 @@ impl Catalog {
             .folders
             .iter()
             .map(|folder| {
-                let mut docs: Vec<DocId> = folder
-                    .entries
-                    .iter()
-                    .filter_map(|e| match *e {
-                        Entry::Doc(i) => Some(i),
-                        Entry::Folder(_) => None,
-                    })
-                    .collect();
+                let mut docs: Vec<DocId> = folder.documents().collect();
                 let dated = docs.iter().any(|&i| site[i].doc.date.is_some());
                 if dated {
                     archive::sort_newest_first(site, &mut docs);

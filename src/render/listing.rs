@@ -137,24 +137,13 @@ pub(super) fn home(
         {
             s.pages = tree
                 .folder(f)
-                .entries
-                .iter()
-                .filter_map(|e| match *e {
-                    Entry::Doc(i) => Some(ctx.doc_link(i)),
-                    Entry::Folder(_) => None,
-                })
+                .documents()
+                .map(|i| ctx.doc_link(i))
                 .take(SECTION_PAGES)
                 .collect();
         }
     }
-    let root_pages: Vec<DocId> = root
-        .entries
-        .iter()
-        .filter_map(|e| match *e {
-            Entry::Doc(i) => Some(i),
-            Entry::Folder(_) => None,
-        })
-        .collect();
+    let root_pages: Vec<DocId> = root.documents().collect();
     if plain {
         let pages = root.count;
         stats.push(Stat {

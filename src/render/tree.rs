@@ -47,6 +47,16 @@ pub(super) struct Folder {
     pub count: usize,
 }
 
+impl Folder {
+    /// The documents directly in the folder (not in its subfolders), in reading order.
+    pub fn documents(&self) -> impl Iterator<Item = DocId> + '_ {
+        self.entries.iter().filter_map(|e| match *e {
+            Entry::Doc(i) => Some(i),
+            Entry::Folder(_) => None,
+        })
+    }
+}
+
 /// Where a document sits.
 #[derive(Debug, Clone, Copy)]
 struct Place {

@@ -89,14 +89,7 @@ impl Schema {
 
     /// Playbooks (`content/meetings/`).
     pub fn playbook() -> Schema {
-        let text = |name: &str, help: &str| FieldDef {
-            name: name.into(),
-            ty: FieldType::String,
-            required: false,
-            help: help.into(),
-            unit: String::new(),
-            replaces_body: false,
-        };
+        let text = |name: &str, help: &str| optional(name, FieldType::String, help);
         Schema {
             fields: vec![
                 text(
@@ -115,14 +108,7 @@ impl Schema {
 
     /// Teams (`content/teams/`).
     pub fn team() -> Schema {
-        let field = |name: &str, ty: FieldType, help: &str| FieldDef {
-            name: name.into(),
-            ty,
-            required: false,
-            help: help.into(),
-            unit: String::new(),
-            replaces_body: false,
-        };
+        let field = optional;
         Schema {
             fields: vec![
                 field("name", FieldType::String, "Display name, if not the title."),
@@ -221,4 +207,16 @@ fn field_def(name: &str, node: &Node, check: &mut Checker<'_>) -> Option<FieldDe
         replaces_body: replaces_body && ty == FieldType::Url,
         ty,
     })
+}
+
+/// An optional field of a built-in schema.
+fn optional(name: &str, ty: FieldType, help: &str) -> FieldDef {
+    FieldDef {
+        name: name.into(),
+        ty,
+        required: false,
+        help: help.into(),
+        unit: String::new(),
+        replaces_body: false,
+    }
 }

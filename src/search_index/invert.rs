@@ -29,10 +29,9 @@ pub const POSTINGS_MAX_BYTES: usize = 48 * 1024;
 pub const FRAG_CHUNK: u32 = 512;
 /// Documents per fragment file (`frag/<folder>/<doc / FRAG_GROUP>.json`): a file per document
 /// would double the files a build writes (creating them was a sixth of a 10,000-page build),
-/// and a small fixed group needs no lookup to find a document's file. Two, not four: a result's
-/// file is half the bytes (~13 KB of realistic text), which took the next query's first result
-/// under 50 ms in the browser; the build writes ~19% more files, in no longer.
-pub const FRAG_GROUP: u32 = 2;
+/// and a small fixed group needs no lookup to find a document's file. (Two halved a result's
+/// bytes but made a 10,000-page build 15-45% slower here: file creation is that costly.)
+pub const FRAG_GROUP: u32 = 4;
 /// Documents per `facetdocs/` chunk.
 pub const FACET_CHUNK: u32 = 8192;
 /// A document's fragment keeps at most this many bytes of section text; excerpts of a longer

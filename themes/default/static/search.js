@@ -368,6 +368,17 @@
   }
 
 
+  // A query that arrives in one input (a pasted id, an autocompleted word) runs at once; typing,
+  // a key at a time, waits until 30 ms have passed without another.
+  function whenTyped(run) {
+    var timer = null;
+    return function (e) {
+      var key = /^(insertText|deleteContent)/.test(e.inputType || "") && (e.data || "").length <= 1;
+      clearTimeout(timer);
+      if (key) timer = setTimeout(run, 30); else run();
+    };
+  }
+
   // ---- Queries --------------------------------------------------------------------------------
   // A term: one required query word, with the dictionary entries it matches (itself, its
   // prefix expansions) and the surface forms to highlight.
@@ -634,7 +645,6 @@
     if (!input || !box) return;
     var active = -1;
     var seq = 0;
-    var timer = null;
 
     function close() { box.hidden = true; active = -1; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); }
     function items() { return box.querySelectorAll("a.search-result-title"); }
@@ -693,7 +703,7 @@
     }
 
     input.addEventListener("focus", function () { manifest().catch(function () {}); });
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 30); });
+    input.addEventListener("input", whenTyped(run));
     input.addEventListener("keydown", function (e) {
       if (box.hidden) return;
       if (e.key === "ArrowDown") { e.preventDefault(); highlight(active + 1); }
@@ -928,8 +938,7 @@
     }
 
     form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
-    var timer = null;
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 30); });
+    input.addEventListener("input", whenTyped(run));
     run();
   }
 
